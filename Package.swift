@@ -1,0 +1,86 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Every target uses Swift 6 language mode with the upcoming features that keep imports and
+// existentials explicit (the settings block of swiftlang/swift-subprocess).
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "batchlake",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "batchlake", targets: ["batchlake"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries, each imported by exactly one Swift module.
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSQLite3", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+
+        // Shared values and errors; depends on nothing.
+        .target(name: "LakeCore", swiftSettings: settings),
+        // zlib streams, gzip members, CRC-32.
+        .target(name: "LakeCompression", dependencies: ["LakeCore", "CZlib"], swiftSettings: settings),
+        // Byte-level JSON scanning and value parsing for the ingest hot path.
+        .target(name: "LakeJSON", dependencies: ["LakeCore"], swiftSettings: settings),
+        // The columnar file format (docs/FORMAT.md).
+        .target(name: "LakeFormat", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
+        // SQLite catalog: connection, migrations, queries.
+        .target(name: "LakeCatalog", dependencies: ["LakeCore", "CSQLite3"], swiftSettings: settings),
+        // Lake paths, atomic writes, input readers (ZIP, gzip, plain), CSV.gz, manifests.
+        .target(
+            name: "LakeStorage",
+            dependencies: ["LakeCore", "LakeCompression", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+        // Synthetic immobilienscout24 batches for demos, tests and benchmarks.
+        .target(name: "LakeGenerator", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
+        // Where the parts meet: spec, ingest, commit protocol, recovery, scan.
+        .target(
+            name: "LakePipeline",
+            dependencies: [
+                "LakeCore", "LakeCompression", "LakeJSON", "LakeFormat", "LakeCatalog", "LakeStorage",
+                "LakeGenerator",
+            ],
+            resources: [.copy("Specs")],
+            swiftSettings: settings),
+        .executableTarget(
+            name: "batchlake",
+            dependencies: [
+                "LakePipeline", "LakeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings),
+
+        .target(name: "TestSupport", dependencies: ["LakeCore"], path: "Tests/TestSupport", swiftSettings: settings),
+        .testTarget(name: "LakeCoreTests", dependencies: ["LakeCore"], swiftSettings: settings),
+        .testTarget(
+            name: "LakeCompressionTests", dependencies: ["LakeCompression", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "LakeJSONTests", dependencies: ["LakeJSON", "TestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "LakeFormatTests", dependencies: ["LakeFormat", "LakeCompression", "TestSupport"],
+            swiftSettings: settings),
+        .testTarget(name: "LakeCatalogTests", dependencies: ["LakeCatalog", "TestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "LakeStorageTests", dependencies: ["LakeStorage", "LakeCompression", "LakeGenerator", "TestSupport"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "LakeGeneratorTests", dependencies: ["LakeGenerator", "LakeCompression", "TestSupport"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "LakePipelineTests",
+            dependencies: ["LakePipeline", "LakeCatalog", "LakeStorage", "LakeGenerator", "TestSupport"],
+            swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module LakeCatalog: see Package.swift for its role.

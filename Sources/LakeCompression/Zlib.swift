@@ -1,0 +1,230 @@
+internal import CZlib
+
+/// The framing around a deflate stream.
+public enum DeflateFormat: Sendable {
+    /// Bare deflate (ZIP members, our columnar pages).
+    case raw
+    /// gzip header and trailer (`.gz`, CSV.gz).
+    case gzip
+    /// zlib header and Adler-32 trailer.
+    case zlib
+
+    var windowBits: Int32 {
+        switch self {
+        case .raw: return -15
+        case .gzip: return 31
+        case .zlib: return 15
+        }
+    }
+}
+
+/// A zlib failure: the C return code, zlib's own message and our context.
+public struct ZlibError: Error, Sendable, CustomStringConvertible {
+    public var code: Int32
+    public var message: String
+    public var context: String
+
+    public var description: String { "zlib \(context) failed: \(message) (code \(code))" }
+}
+
+/// CRC-32 with the IEEE polynomial, as zlib, ZIP, gzip and our columnar format use it.
+public enum CRC32 {
+    /// Extends `crc` over `bytes`. The corresponding C function is `crc32`.
+    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
+        var value = UInt(crc)
+        var offset = 0
+        // crc32 takes a 32-bit length.
+        while offset < bytes.count {
+            let n = min(bytes.count - offset, 1 << 30)
+            value = CZlib.crc32(value, base.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(n))
+            offset += n
+        }
+        return UInt32(truncatingIfNeeded: value)
+    }
+
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBytes { update(0, $0) }
+    }
+
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.withUnsafeBytes { update(0, $0) }
+    }
+}
+
+/// A streaming inflater that owns one `z_stream` at a stable heap address.
+///
+/// Not `Sendable`: one owner at a time.
+public final class Inflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var output: [UInt8]
+    public private(set) var isFinished = false
+    public private(set) var totalOut: Int64 = 0
+    public let format: DeflateFormat
+
+    /// - Parameter chunkSize: size of the output buffer handed to `sink` at a time.
+    public init(format: DeflateFormat, chunkSize: Int = 256 * 1024) throws {
+        self.format = format
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        output = [UInt8](repeating: 0, count: chunkSize)
+        let code = CZlib_inflateInit2(stream, format.windowBits)
+        guard code == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            throw ZlibError(code: code, message: "cannot initialise", context: "inflateInit2")
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    /// Resets for a new stream (the next member of a concatenated gzip file).
+    public func reset() throws {
+        let code = inflateReset(stream)
+        guard code == Z_OK else { throw ZlibError(code: code, message: "cannot reset", context: "inflateReset") }
+        isFinished = false
+    }
+
+    /// Inflates from `input` until it is used up or the stream ends, handing output to `sink` in chunks.
+    /// - Returns: the number of input bytes consumed (less than `input.count` only when the stream ended).
+    /// - Throws: `ZlibError` on corrupt data; whatever `sink` throws.
+    @discardableResult
+    public func inflate(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        guard !isFinished else { return 0 }
+        let base = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.next_in = base
+        stream.pointee.avail_in = uInt(input.count)
+        defer {
+            stream.pointee.next_in = nil
+            stream.pointee.avail_in = 0
+        }
+        while true {
+            let (code, produced) = output.withUnsafeMutableBytes { out -> (Int32, Int) in
+                stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_out = uInt(out.count)
+                let code = CZlib.inflate(stream, Z_NO_FLUSH)
+                return (code, out.count - Int(stream.pointee.avail_out))
+            }
+            if produced > 0 {
+                totalOut += Int64(produced)
+                try output.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
+            }
+            switch code {
+            case Z_STREAM_END:
+                isFinished = true
+                return input.count - Int(stream.pointee.avail_in)
+            case Z_OK:
+                if stream.pointee.avail_in == 0 && produced < output.count { return input.count }
+            case Z_BUF_ERROR:
+                // No progress possible: needs more input.
+                return input.count - Int(stream.pointee.avail_in)
+            default:
+                let message = stream.pointee.msg.map { String(cString: $0) } ?? "invalid compressed data"
+                throw ZlibError(code: code, message: message, context: "inflate")
+            }
+        }
+    }
+}
+
+/// A streaming deflater that owns one `z_stream` at a stable heap address.
+public final class Deflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var output: [UInt8]
+    public private(set) var totalIn: Int64 = 0
+    public private(set) var totalOut: Int64 = 0
+
+    /// - Parameters:
+    ///   - level: 0 (store) to 9 (best); 6 is zlib's default, 1 the fastest.
+    public init(format: DeflateFormat, level: Int32 = 6, chunkSize: Int = 256 * 1024) throws {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        output = [UInt8](repeating: 0, count: chunkSize)
+        let code = CZlib_deflateInit2(stream, level, format.windowBits, 8)
+        guard code == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            throw ZlibError(code: code, message: "cannot initialise", context: "deflateInit2")
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    /// Compresses `input`; with `finish`, ends the stream. Output goes to `sink` in chunks.
+    public func deflate(_ input: UnsafeRawBufferPointer, finish: Bool = false,
+                        sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(input.count)
+        totalIn += Int64(input.count)
+        defer {
+            stream.pointee.next_in = nil
+            stream.pointee.avail_in = 0
+        }
+        let flush = finish ? Z_FINISH : Z_NO_FLUSH
+        while true {
+            let (code, produced) = output.withUnsafeMutableBytes { out -> (Int32, Int) in
+                stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_out = uInt(out.count)
+                let code = CZlib.deflate(stream, flush)
+                return (code, out.count - Int(stream.pointee.avail_out))
+            }
+            if produced > 0 {
+                totalOut += Int64(produced)
+                try output.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
+            }
+            if code == Z_STREAM_END { return }
+            guard code == Z_OK || code == Z_BUF_ERROR else {
+                let message = stream.pointee.msg.map { String(cString: $0) } ?? "deflate failed"
+                throw ZlibError(code: code, message: message, context: "deflate")
+            }
+            if !finish && stream.pointee.avail_in == 0 && produced < output.count { return }
+        }
+    }
+
+    /// Starts a new stream with the same settings.
+    public func reset() {
+        deflateReset(stream)
+        totalIn = 0
+        totalOut = 0
+    }
+}
+
+/// One-shot helpers for small buffers (pages, tests).
+public enum Zlib {
+    public static func compress(_ bytes: [UInt8], format: DeflateFormat = .raw,
+                                level: Int32 = 6) throws -> [UInt8] {
+        let deflater = try Deflater(format: format, level: level, chunkSize: 64 * 1024)
+        var out: [UInt8] = []
+        try bytes.withUnsafeBytes { input in
+            try deflater.deflate(input, finish: true) { out.append(contentsOf: $0) }
+        }
+        return out
+    }
+
+    /// Inflates a complete stream, refusing to produce more than `limit` bytes.
+    /// - Throws: `ZlibError` on corrupt data, on output past `limit`, or on a stream that ends early.
+    public static func decompress(_ bytes: [UInt8], format: DeflateFormat = .raw,
+                                  limit: Int = Int.max) throws -> [UInt8] {
+        let inflater = try Inflater(format: format, chunkSize: 64 * 1024)
+        var out: [UInt8] = []
+        try bytes.withUnsafeBytes { input in
+            try inflater.inflate(input) { chunk in
+                guard out.count + chunk.count <= limit else {
+                    throw ZlibError(code: -5, message: "output exceeds the declared \(limit) bytes", context: "inflate")
+                }
+                out.append(contentsOf: chunk)
+            }
+        }
+        guard inflater.isFinished else {
+            throw ZlibError(code: -5, message: "compressed stream is truncated", context: "inflate")
+        }
+        return out
+    }
+}

@@ -1,0 +1,1 @@
+// Module LakeFormat: see Package.swift for its role.

@@ -1,0 +1,1 @@
+// Module LakeGenerator: see Package.swift for its role.

@@ -1,0 +1,1 @@
+// Module LakeJSON: see Package.swift for its role.

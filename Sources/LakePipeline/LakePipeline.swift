@@ -1,0 +1,1 @@
+// Module LakePipeline: see Package.swift for its role.

@@ -1,0 +1,1 @@
+// Module LakeStorage: see Package.swift for its role.
