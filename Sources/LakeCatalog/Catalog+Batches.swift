@@ -1,0 +1,318 @@
+public import LakeCore
+
+/// Raised inside a commit when another process committed an overlapping listing version or dimension key after
+/// this batch started; the caller discards its staging and transforms again.
+public struct CommitConflict: Error, Sendable, CustomStringConvertible {
+    public var detail: String
+    public var description: String { "commit conflict: \(detail)" }
+}
+
+/// Everything one batch commit records, in one transaction.
+public struct BatchCommit: Sendable {
+    public var batch: BatchRecord
+    public var files: [FileRecord]
+    public var versions: [ListingVersionKey]
+    public var dimensionRows: [DimensionKey]
+    public var schemas: [TableSchema]
+    /// The commit sequence number seen when the batch started; later commits are checked for overlap.
+    public var snapshot: Int64
+
+    public init(batch: BatchRecord, files: [FileRecord], versions: [ListingVersionKey], dimensionRows: [DimensionKey],
+                schemas: [TableSchema], snapshot: Int64) {
+        self.batch = batch
+        self.files = files
+        self.versions = versions
+        self.dimensionRows = dimensionRows
+        self.schemas = schemas
+        self.snapshot = snapshot
+    }
+}
+
+/// A fact version's identity: (listing id, modification time in µs).
+public struct ListingVersionKey: Sendable, Hashable {
+    public var listingID: String
+    public var modifiedAt: Int64
+    public init(listingID: String, modifiedAt: Int64) {
+        self.listingID = listingID
+        self.modifiedAt = modifiedAt
+    }
+}
+
+/// A dimension row's identity and content hash.
+public struct DimensionKey: Sendable, Hashable {
+    public var table: String
+    public var naturalKey: String
+    public var rowHash: String
+    public init(table: String, naturalKey: String, rowHash: String) {
+        self.table = table
+        self.naturalKey = naturalKey
+        self.rowHash = rowHash
+    }
+}
+
+/// What a commit changed, for the publish step.
+public struct CommitResult: Sendable {
+    public var commitSeq: Int64
+    /// Files of a superseded batch, retired by this commit, to move to `_trash/`.
+    public var retiredFiles: [FileRecord]
+    /// Partitions whose manifest must be rewritten.
+    public var touchedPartitions: [TablePartition]
+}
+
+/// A (table, partition) pair.
+public struct TablePartition: Sendable, Hashable, Comparable {
+    public var table: String
+    public var partition: PartitionKey
+    public init(table: String, partition: PartitionKey) {
+        self.table = table
+        self.partition = partition
+    }
+    public static func < (a: TablePartition, b: TablePartition) -> Bool {
+        (a.table, a.partition) < (b.table, b.partition)
+    }
+}
+
+extension Catalog {
+    // MARK: Batches
+
+    static let batchColumns = """
+        batch_id, source, file_name, input_uri, sha256, bytes, dt, hour, hour_rule, status, owner_host, owner_pid,
+        lease_until, supersedes, superseded_by, records, good, bad, duplicates, known_versions, blank_lines,
+        uncompressed_bytes, null_counts, error, started_at, committed_at, published_at, seconds
+        """
+
+    static func batch(from row: SQLRow) -> BatchRecord {
+        let partition = PartitionKey.parse("dt=\(row["dt"].string ?? "")/hour=\(pad(Int(row["hour"].int ?? 0), 2))")
+            ?? PartitionKey(year: 1970, month: 1, day: 1, hour: 0)
+        var record = BatchRecord(
+            batchID: row["batch_id"].string ?? "", source: row["source"].string ?? "",
+            fileName: row["file_name"].string ?? "", inputURI: row["input_uri"].string ?? "",
+            sha256: row["sha256"].string ?? "", bytes: row["bytes"].int ?? 0, partition: partition,
+            hourRule: HourRule(rawValue: row["hour_rule"].string ?? "") ?? .ingestTime,
+            status: BatchStatus(rawValue: row["status"].string ?? "") ?? .failed,
+            startedAt: row["started_at"].string ?? "")
+        record.ownerHost = row["owner_host"].string
+        record.ownerPID = row["owner_pid"].int.map(Int.init)
+        record.leaseUntil = row["lease_until"].string
+        record.supersedes = row["supersedes"].string
+        record.supersededBy = row["superseded_by"].string
+        record.counts.records = Int(row["records"].int ?? 0)
+        record.counts.good = Int(row["good"].int ?? 0)
+        record.counts.bad = Int(row["bad"].int ?? 0)
+        record.counts.duplicates = Int(row["duplicates"].int ?? 0)
+        record.counts.knownVersions = Int(row["known_versions"].int ?? 0)
+        record.counts.blankLines = Int(row["blank_lines"].int ?? 0)
+        record.counts.uncompressedBytes = row["uncompressed_bytes"].int ?? 0
+        record.nullCounts = decodeCounts(row["null_counts"].string)
+        record.error = row["error"].string
+        record.committedAt = row["committed_at"].string
+        record.publishedAt = row["published_at"].string
+        record.seconds = row["seconds"].double
+        return record
+    }
+
+    /// The committed or published batch with this content, if any.
+    public func committedBatch(source: String, sha256: String) throws -> BatchRecord? {
+        try db.query("""
+            SELECT \(Catalog.batchColumns) FROM batches
+            WHERE source = ? AND sha256 = ? AND status IN ('committed', 'published', 'superseded')
+            ORDER BY started_at DESC LIMIT 1
+            """, source, sha256).first.map(Catalog.batch(from:))
+    }
+
+    /// A pending batch with this content, if any (another process may be ingesting it).
+    public func pendingBatch(source: String, sha256: String) throws -> BatchRecord? {
+        try db.query("SELECT \(Catalog.batchColumns) FROM batches WHERE source = ? AND sha256 = ? AND status = 'pending'",
+                     source, sha256).first.map(Catalog.batch(from:))
+    }
+
+    /// The live (committed or published) batch for this source and file name: the one a new content supersedes.
+    public func liveBatch(source: String, fileName: String) throws -> BatchRecord? {
+        try db.query("""
+            SELECT \(Catalog.batchColumns) FROM batches
+            WHERE source = ? AND file_name = ? AND status IN ('committed', 'published')
+            ORDER BY commit_seq DESC LIMIT 1
+            """, source, fileName).first.map(Catalog.batch(from:))
+    }
+
+    public func batch(id: String) throws -> BatchRecord? {
+        try db.query("SELECT \(Catalog.batchColumns) FROM batches WHERE batch_id = ?", id).first
+            .map(Catalog.batch(from:))
+    }
+
+    public func batches(status: BatchStatus? = nil, limit: Int = 1_000_000) throws -> [BatchRecord] {
+        if let status {
+            return try db.query("SELECT \(Catalog.batchColumns) FROM batches WHERE status = ? ORDER BY started_at, batch_id LIMIT ?",
+                                status.rawValue, limit).map(Catalog.batch(from:))
+        }
+        return try db.query("SELECT \(Catalog.batchColumns) FROM batches ORDER BY started_at, batch_id LIMIT ?", limit)
+            .map(Catalog.batch(from:))
+    }
+
+    /// Registers a batch as `pending`, owned by this process until `leaseUntil`.
+    public func registerPending(_ batch: BatchRecord) throws {
+        try transaction("registering batch \(batch.batchID)") {
+            try db.run("""
+                INSERT INTO batches (batch_id, source, file_name, input_uri, sha256, bytes, dt, hour, hour_rule,
+                    status, owner_host, owner_pid, lease_until, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+                """, batch.batchID, batch.source, batch.fileName, batch.inputURI, batch.sha256, batch.bytes,
+                       batch.partition.dateString, batch.partition.hour, batch.hourRule.rawValue, batch.ownerHost,
+                       batch.ownerPID, batch.leaseUntil, batch.startedAt)
+        }
+    }
+
+    /// Extends the lease of a pending batch this process owns.
+    public func renewLease(batchID: String, until: String) throws {
+        try transaction("renewing the lease of batch \(batchID)") {
+            try db.run("UPDATE batches SET lease_until = ? WHERE batch_id = ? AND status = 'pending'", until, batchID)
+        }
+    }
+
+    /// Marks a batch failed (refused as a whole or abandoned) with its reason.
+    public func markFailed(batchID: String, error: String) throws {
+        try transaction("recording the failure of batch \(batchID)") {
+            try db.run("UPDATE batches SET status = 'failed', error = ?, lease_until = NULL WHERE batch_id = ? AND status = 'pending'",
+                       error, batchID)
+        }
+    }
+
+    /// Pending batches whose lease expired before `now`: their owner died.
+    public func expiredPendingBatches(now: String) throws -> [BatchRecord] {
+        try db.query("SELECT \(Catalog.batchColumns) FROM batches WHERE status = 'pending' AND lease_until < ?", now)
+            .map(Catalog.batch(from:))
+    }
+
+    public func currentCommitSeq() throws -> Int64 {
+        try db.query("SELECT value FROM counters WHERE name = 'commit_seq'").first?[0].int ?? 0
+    }
+
+    // MARK: Idempotency keys
+
+    /// The batch that stored this listing version, if any.
+    public func versionOwner(_ key: ListingVersionKey) throws -> String? {
+        try db.query("SELECT batch_id FROM listing_versions WHERE listing_id = ? AND modified_at = ?",
+                     key.listingID, key.modifiedAt).first?[0].string
+    }
+
+    /// The stored hash and owning batch of a dimension key, if any.
+    public func dimensionState(table: String, naturalKey: String) throws -> (rowHash: String, batchID: String)? {
+        guard let row = try db.query("SELECT row_hash, batch_id FROM dimension_keys WHERE table_name = ? AND natural_key = ?",
+                                     table, naturalKey).first else { return nil }
+        return (row[0].string ?? "", row[1].string ?? "")
+    }
+
+    // MARK: Commit
+
+    /// Commits a batch in one transaction: its files, keys, schema versions, lineage and partition versions;
+    /// retires the batch it supersedes. Throws `CommitConflict` when a batch committed after `snapshot` stored
+    /// one of this batch's listing versions or dimension keys.
+    public func commit(_ plan: BatchCommit) throws -> CommitResult {
+        let now = Catalog.now()
+        return try transaction("committing batch \(plan.batch.batchID)") {
+            let status = try db.query("SELECT status FROM batches WHERE batch_id = ?", plan.batch.batchID).first?[0].string
+            guard status == BatchStatus.pending.rawValue else {
+                throw LakeError(.temporary, "batch \(plan.batch.batchID) is no longer pending (\(status ?? "gone"))",
+                                remedy: "its lease expired and recovery reclaimed it; rerun the ingest")
+            }
+            if let other = try committedBatch(source: plan.batch.source, sha256: plan.batch.sha256) {
+                throw CommitConflict(detail: "the same content was committed meanwhile as batch \(other.batchID)")
+            }
+            let seq = try currentCommitSeq() + 1
+            try checkConflicts(plan)
+
+            var retired: [FileRecord] = []
+            var touched = Set<TablePartition>()
+            if let old = plan.batch.supersedes {
+                retired = try files(batchID: old).filter { $0.status == .active && $0.format != .raw }
+                try db.run("UPDATE files SET status = 'retired', retired_at = ? WHERE batch_id = ? AND status = 'active' AND format != 'raw'",
+                           now, old)
+                try db.run("UPDATE batches SET status = 'superseded', superseded_by = ? WHERE batch_id = ?",
+                           plan.batch.batchID, old)
+                try db.run("DELETE FROM listing_versions WHERE batch_id = ?", old)
+                try db.run("DELETE FROM dimension_keys WHERE batch_id = ?", old)
+                for file in retired where file.format == .csvGzip || file.format == .columnar {
+                    touched.insert(TablePartition(table: file.table, partition: file.partition))
+                }
+            }
+            for file in plan.files {
+                try insert(file)
+                try db.run("""
+                    INSERT INTO lineage (child_file_id, parent_kind, parent_id, relation, created_at)
+                    VALUES (?, 'batch', ?, 'ingest', ?)
+                    """, file.fileID, plan.batch.batchID, now)
+                if file.format == .csvGzip || file.format == .columnar {
+                    touched.insert(TablePartition(table: file.table, partition: file.partition))
+                }
+            }
+            for version in plan.versions {
+                try db.run("""
+                    INSERT INTO listing_versions (listing_id, modified_at, batch_id, commit_seq) VALUES (?, ?, ?, ?)
+                    """, version.listingID, version.modifiedAt, plan.batch.batchID, seq)
+            }
+            for key in plan.dimensionRows {
+                try db.run("""
+                    INSERT INTO dimension_keys (table_name, natural_key, row_hash, batch_id, commit_seq)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (table_name, natural_key) DO UPDATE
+                    SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, commit_seq = excluded.commit_seq
+                    """, key.table, key.naturalKey, key.rowHash, plan.batch.batchID, seq)
+            }
+            for schema in plan.schemas { try recordSchema(schema, batchID: plan.batch.batchID, now: now) }
+            for tp in touched { try refreshPartition(tp, bumpVersion: true, now: now) }
+
+            let b = plan.batch
+            try db.run("""
+                UPDATE batches SET status = 'committed', records = ?, good = ?, bad = ?, duplicates = ?,
+                    known_versions = ?, blank_lines = ?, uncompressed_bytes = ?, null_counts = ?, committed_at = ?,
+                    seconds = ?, commit_seq = ?, supersedes = ?, lease_until = NULL
+                WHERE batch_id = ?
+                """, b.counts.records, b.counts.good, b.counts.bad, b.counts.duplicates, b.counts.knownVersions,
+                       b.counts.blankLines, b.counts.uncompressedBytes, Catalog.encodeCounts(b.nullCounts), now,
+                       b.seconds, seq, b.supersedes, b.batchID)
+            try db.run("UPDATE counters SET value = ? WHERE name = 'commit_seq'", seq)
+            return CommitResult(commitSeq: seq, retiredFiles: retired, touchedPartitions: touched.sorted())
+        }
+    }
+
+    private func checkConflicts(_ plan: BatchCommit) throws {
+        guard try currentCommitSeq() > plan.snapshot else { return }
+        for version in plan.versions {
+            let rows = try db.query("SELECT batch_id FROM listing_versions WHERE listing_id = ? AND modified_at = ? AND commit_seq > ?",
+                                    version.listingID, version.modifiedAt, plan.snapshot)
+            if let other = rows.first?[0].string {
+                throw CommitConflict(detail: "listing \(version.listingID) version was stored by batch \(other) meanwhile")
+            }
+        }
+        for key in plan.dimensionRows {
+            let rows = try db.query("SELECT batch_id FROM dimension_keys WHERE table_name = ? AND natural_key = ? AND commit_seq > ?",
+                                    key.table, key.naturalKey, plan.snapshot)
+            if let other = rows.first?[0].string {
+                throw CommitConflict(detail: "\(key.table) key \(key.naturalKey) was stored by batch \(other) meanwhile")
+            }
+        }
+    }
+
+    /// Marks a committed batch published once its files sit at their final keys.
+    public func markPublished(batchID: String) throws {
+        try transaction("publishing batch \(batchID)") {
+            try db.run("UPDATE batches SET status = 'published', published_at = ? WHERE batch_id = ? AND status = 'committed'",
+                       Catalog.now(), batchID)
+        }
+    }
+
+    static func encodeCounts(_ counts: [String: Int]) -> String {
+        "{" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+    }
+
+    static func decodeCounts(_ text: String?) -> [String: Int] {
+        guard let text, text.count > 2 else { return [:] }
+        var result: [String: Int] = [:]
+        for pair in text.dropFirst().dropLast().split(separator: ",") {
+            let parts = pair.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let value = Int(parts[1]) else { continue }
+            result[String(parts[0].dropFirst().dropLast())] = value
+        }
+        return result
+    }
+}

@@ -1,0 +1,100 @@
+public import LakeCore
+import Foundation
+
+/// The lake's catalog: batches, files, partitions, schema versions, lineage and the keys that make ingest
+/// idempotent. Every state change that readers may observe happens in one transaction here.
+///
+/// Not Sendable: one connection per process, owned by the command that runs.
+public final class Catalog {
+    public let db: SQLiteConnection
+    public let location: String
+
+    /// Opens the catalog at `path`, creating its folder and migrating it to the newest schema.
+    /// Creation and migration run inside `BEGIN IMMEDIATE`, so processes starting at once on a new catalog
+    /// queue on the lock instead of racing.
+    /// - Throws: `LakeError(.io)` when the folder cannot be made; `LakeError(.temporary)` when the catalog stays
+    ///   locked past the busy timeout.
+    public init(path: String) throws {
+        location = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw LakeError(.io, "cannot create the catalog folder \(folder): \(error.localizedDescription)",
+                                remedy: "check the path and its permissions, or pass --catalog")
+            }
+        }
+        do {
+            db = try SQLiteConnection(path: path)
+            try migrate()
+        } catch let error as SQLiteError {
+            throw Catalog.lakeError(error, doing: "opening the catalog")
+        }
+    }
+
+    /// The newest migration this build knows.
+    public static var schemaVersion: Int { Migrations.all.last!.version }
+
+    private func migrate() throws {
+        try db.transaction {
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
+                """)
+            let applied = Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0[0].int.map(Int.init) })
+            if let newest = applied.max(), newest > Catalog.schemaVersion {
+                throw LakeError(.badSpec,
+                                "catalog \(location) has schema version \(newest), newer than this build knows "
+                                    + "(\(Catalog.schemaVersion))",
+                                remedy: "upgrade batchlake")
+            }
+            for migration in Migrations.all where !applied.contains(migration.version) {
+                try db.execute(migration.sql)
+                try db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                           migration.version, migration.name, Catalog.now())
+            }
+        }
+    }
+
+    /// Maps a SQLite failure to the error the CLI shows.
+    public static func lakeError(_ error: SQLiteError, doing what: String) -> LakeError {
+        if error.isBusy {
+            return LakeError(.temporary, "the catalog \(error.path ?? "") stayed locked while \(what)",
+                             remedy: "another batchlake process is writing; rerun when it is done", cause: error)
+        }
+        return LakeError(.io, "catalog failure while \(what)", remedy: "run `batchlake verify`", cause: error)
+    }
+
+    /// Runs `body` in one catalog transaction, mapping SQLite errors.
+    @discardableResult
+    public func transaction<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try db.transaction(body)
+        } catch let error as SQLiteError {
+            throw Catalog.lakeError(error, doing: what)
+        }
+    }
+
+    /// Current time as ISO-8601 UTC with milliseconds, the catalog's time format.
+    public static func now() -> String { format(Date()) }
+
+    static func format(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let micros = ms * 1000
+        var out: [UInt8] = []
+        ValueFormatter.appendTimestamp(micros, to: &out)
+        // "YYYY-MM-DD HH:MM:SS.fff+00" -> "YYYY-MM-DDTHH:MM:SS.fffZ"
+        var text = String(decoding: out, as: UTF8.self)
+        text = text.replacingOccurrences(of: " ", with: "T").replacingOccurrences(of: "+00", with: "Z")
+        return text
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = formatter.date(from: text) { return d }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}

@@ -1,1 +1,0 @@
-// Module LakeCatalog: see Package.swift for its role.

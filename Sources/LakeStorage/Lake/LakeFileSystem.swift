@@ -1,0 +1,257 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import LakeCore
+import Crypto
+
+/// File-system operations of the lake, each naming the path and the failed call in its error. Every syscall
+/// goes through here so a test can observe or fail them, and EINTR is retried in this one place.
+public enum LakeFileSystem {
+    static func error(_ call: String, _ path: String, _ code: Int32 = errno) -> LakeError {
+        let text = String(cString: strerror(code))
+        let remedy: String
+        switch code {
+        case ENOSPC: remedy = "the disk is full: free space and rerun; nothing was committed"
+        case EACCES, EPERM, EROFS: remedy = "check the permissions of the lake folder (is it read-only?)"
+        case ENOENT: remedy = "check that the path exists"
+        default: remedy = "rerun; if it persists, check the disk"
+        }
+        return LakeError(.io, "\(call) \(path) failed: \(text)", remedy: remedy)
+    }
+
+    public static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(cString: buffer)
+    }
+
+    /// Creates a folder and its parents.
+    public static func makeDirectories(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw error("mkdir", current) }
+        }
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public static func fileSize(_ path: String) -> Int64? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int64(st.st_size)
+    }
+
+    /// Renames atomically, creating the destination's folder first.
+    public static func rename(_ from: String, to: String) throws {
+        try makeDirectories(parent(of: to))
+        if Glibc.rename(from, to) != 0 { throw error("rename to \(to) from", from) }
+    }
+
+    /// Fsyncs a folder so a rename into it survives a crash.
+    public static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw error("open", path) }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw error("fsync", path) }
+    }
+
+    public static func syncFile(_ path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw error("open", path) }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw error("fsync", path) }
+    }
+
+    public static func removeFile(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT { throw error("unlink", path) }
+    }
+
+    /// Removes a folder tree (staging of an abandoned batch). Missing is fine.
+    public static func removeTree(_ path: String) throws {
+        guard let dir = opendir(path) else {
+            if errno == ENOENT { return }
+            if errno == ENOTDIR { return try removeFile(path) }
+            throw error("opendir", path)
+        }
+        var children: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { children.append(name) }
+        }
+        closedir(dir)
+        for child in children {
+            let full = path + "/" + child
+            if isDirectory(full) { try removeTree(full) } else { try removeFile(full) }
+        }
+        if rmdir(path) != 0 && errno != ENOENT { throw error("rmdir", path) }
+    }
+
+    /// Files below `path` (relative paths), recursively; folders are walked, not listed.
+    public static func listFiles(_ path: String) -> [String] {
+        var result: [String] = []
+        func walk(_ relative: String) {
+            let full = relative.isEmpty ? path : path + "/" + relative
+            guard let dir = opendir(full) else { return }
+            var names: [String] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(dir)
+            for name in names.sorted() {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                if isDirectory(path + "/" + child) { walk(child) } else { result.append(child) }
+            }
+        }
+        walk("")
+        return result
+    }
+
+    public static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// SHA-256 (hex) and size of a file, read in 1 MiB chunks.
+    public static func sha256(ofFile path: String) throws -> (hex: String, bytes: Int64) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw error("open", path) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total: Int64 = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error("read", path)
+            }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            total += Int64(n)
+        }
+        return (hex(hasher.finalize()), total)
+    }
+
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in digest {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes `bytes` to `path` atomically: a temp file beside it, fsync, rename, fsync of the folder.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temp = path + ".tmp-\(getpid())"
+        let file = try OutputFile(path: temp)
+        do {
+            try file.write(bytes)
+            try file.close(sync: true)
+        } catch {
+            try? removeFile(temp)
+            throw error
+        }
+        try rename(temp, to: path)
+        try syncDirectory(parent(of: path))
+    }
+
+    public static func readFile(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw error("open", path) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error("read", path)
+            }
+            if n == 0 { break }
+            out.append(contentsOf: buffer[0..<n])
+            if out.count > limit { throw LakeError(.badInput, "\(path) is larger than \(limit) bytes") }
+        }
+        return out
+    }
+}
+
+/// A file being written: buffered, hashed (SHA-256) and counted as it goes.
+///
+/// Not Sendable: one owner.
+public final class OutputFile {
+    public let path: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var hasher = SHA256()
+    public private(set) var byteCount: Int64 = 0
+    private let bufferLimit = 1 << 20
+
+    /// Creates (truncating) the file, making its folder first.
+    public init(path: String) throws {
+        self.path = path
+        try LakeFileSystem.makeDirectories(LakeFileSystem.parent(of: path))
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LakeFileSystem.error("open", path) }
+        buffer.reserveCapacity(bufferLimit)
+    }
+
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bufferPointer: bytes)
+        byteCount += Int64(bytes.count)
+        if buffer.count + bytes.count > bufferLimit {
+            try flush()
+            if bytes.count >= bufferLimit { return try writeAll(bytes) }
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LakeFileSystem.error("write", path)
+            }
+            offset += n
+        }
+    }
+
+    /// Flushes, optionally fsyncs, and closes. Returns the SHA-256 (hex) of everything written.
+    @discardableResult
+    public func close(sync: Bool) throws -> String {
+        try flush()
+        if sync && fsync(fd) != 0 { throw LakeFileSystem.error("fsync", path) }
+        if Glibc.close(fd) != 0 {
+            fd = -1
+            throw LakeFileSystem.error("close", path)
+        }
+        fd = -1
+        return LakeFileSystem.hex(hasher.finalize())
+    }
+}

@@ -1,0 +1,149 @@
+public import LakeCore
+import LakeCompression
+
+/// What a finished output file came to.
+public struct WrittenFile: Sendable {
+    public var path: String
+    public var rows: Int
+    public var bytes: Int64
+    public var sha256: String
+}
+
+/// Writes rows as gzip-compressed CSV (CONTRACT.md: UTF-8, header row, RFC 4180 quoting, NULL as an empty
+/// unquoted field, the empty string as `""`), streaming through one reused buffer.
+///
+/// Not Sendable: one owner.
+public final class CSVGzipWriter {
+    private let file: OutputFile
+    private let deflater: Deflater
+    private var line: [UInt8] = []
+    public private(set) var rows = 0
+
+    /// - Parameter level: gzip level; 6 is gzip's default.
+    public init(path: String, header: [String], level: Int32 = 6) throws {
+        file = try OutputFile(path: path)
+        deflater = try Deflater(format: .gzip, level: level)
+        line.reserveCapacity(1 << 20)
+        for (i, name) in header.enumerated() {
+            if i > 0 { line.append(UInt8(ascii: ",")) }
+            CSVGzipWriter.appendField(name.utf8, to: &line)
+        }
+        line.append(UInt8(ascii: "\n"))
+    }
+
+    /// Appends every row of `columns` (one vector per header column, equal counts).
+    public func write(_ columns: [ColumnVector]) throws {
+        guard let count = columns.first?.count else { return }
+        for row in 0..<count {
+            for (c, column) in columns.enumerated() {
+                if c > 0 { line.append(UInt8(ascii: ",")) }
+                CSVGzipWriter.append(column, row: row, to: &line)
+            }
+            line.append(UInt8(ascii: "\n"))
+            if line.count >= 1 << 20 { try drain() }
+        }
+        rows += count
+    }
+
+    private func drain() throws {
+        try line.withUnsafeBytes { bytes in
+            try deflater.deflate(bytes) { try file.write($0) }
+        }
+        line.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends the gzip stream, fsyncs and closes the file.
+    public func finish(sync: Bool = true) throws -> WrittenFile {
+        try line.withUnsafeBytes { bytes in
+            try deflater.deflate(bytes, finish: true) { try file.write($0) }
+        }
+        line.removeAll()
+        let sha = try file.close(sync: sync)
+        return WrittenFile(path: file.path, rows: rows, bytes: file.byteCount, sha256: sha)
+    }
+
+    /// Appends one value in CSV form.
+    public static func append(_ column: ColumnVector, row: Int, to out: inout [UInt8]) {
+        guard !column.isNull(row) else { return }
+        switch column.type {
+        case .text: appendField(column.utf8(row), to: &out)
+        case .bool: out.append(contentsOf: column.integers[row] != 0 ? "true".utf8 : "false".utf8)
+        case .int64: ValueFormatter.appendInteger(column.integers[row], to: &out)
+        case .decimal(let scale): ValueFormatter.appendDecimal(column.integers[row], scale: scale, to: &out)
+        case .timestamp: ValueFormatter.appendTimestamp(column.integers[row], to: &out)
+        case .date: ValueFormatter.appendDate(column.integers[row], to: &out)
+        case .float64: ValueFormatter.appendDouble(column.doubles[row], to: &out)
+        }
+    }
+
+    /// Appends a text field, quoted when it is empty or holds a comma, quote, CR or LF.
+    public static func appendField<C: Collection<UInt8>>(_ value: C, to out: inout [UInt8]) {
+        var needsQuotes = value.isEmpty
+        if !needsQuotes {
+            for b in value where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
+                needsQuotes = true
+                break
+            }
+        }
+        guard needsQuotes else { return out.append(contentsOf: value) }
+        out.append(UInt8(ascii: "\""))
+        for b in value {
+            if b == UInt8(ascii: "\"") { out.append(b) }
+            out.append(b)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Builds a Redshift COPY manifest (CONTRACT.md): `{"entries": [{"url": ..., "mandatory": true,
+/// "meta": {"content_length": N}}]}`, entries sorted by URL.
+public enum CopyManifest {
+    public struct Entry: Sendable {
+        public var url: String
+        public var contentLength: Int64
+        public init(url: String, contentLength: Int64) {
+            self.url = url
+            self.contentLength = contentLength
+        }
+    }
+
+    public static func render(_ entries: [Entry]) -> [UInt8] {
+        var out = Array("{\"entries\": [".utf8)
+        for (i, entry) in entries.sorted(by: { $0.url < $1.url }).enumerated() {
+            out.append(contentsOf: (i == 0 ? "\n" : ",\n").utf8)
+            out.append(contentsOf: "  {\"url\": ".utf8)
+            JSONText.appendString(entry.url, to: &out)
+            out.append(contentsOf: ", \"mandatory\": true, \"meta\": {\"content_length\": \(entry.contentLength)}}".utf8)
+        }
+        out.append(contentsOf: (entries.isEmpty ? "]}\n" : "\n]}\n").utf8)
+        return out
+    }
+}
+
+/// Minimal JSON string escaping for the files we write (manifests, quarantine records).
+public enum JSONText {
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        appendString(bytes: text.utf8, to: &out)
+    }
+
+    /// Escapes `"`, `\` and control characters; other bytes pass through (the input is valid UTF-8).
+    public static func appendString<C: Collection<UInt8>>(bytes: C, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+            case 10: out.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 13: out.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 9: out.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0..<32:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 15)])
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
