@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "batchlake",
             dependencies: [
-                "LakePipeline", "LakeCore",
+                "LakePipeline", "LakeCore", "LakeCatalog", "LakeGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),

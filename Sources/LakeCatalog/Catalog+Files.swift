@@ -157,3 +157,11 @@ extension Catalog {
         }
     }
 }
+
+extension Catalog {
+    /// The active file at a lake key, if any.
+    public func activeFile(path: String) throws -> FileRecord? {
+        try db.query("SELECT \(Catalog.fileColumns) FROM files WHERE path = ? AND status = 'active'", path).first
+            .map(Catalog.file(from:))
+    }
+}

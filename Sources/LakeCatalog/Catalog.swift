@@ -98,3 +98,10 @@ public final class Catalog {
         return formatter.date(from: text)
     }
 }
+
+extension Catalog {
+    /// The time `seconds` from now, in the catalog's format (lease deadlines).
+    public static func now(offsetSeconds seconds: Double) -> String {
+        format(Date().addingTimeInterval(seconds))
+    }
+}

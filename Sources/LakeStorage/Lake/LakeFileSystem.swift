@@ -255,3 +255,44 @@ public final class OutputFile {
         return LakeFileSystem.hex(hasher.finalize())
     }
 }
+
+extension LakeFileSystem {
+    /// Copies a file byte for byte into a new file (fsynced), returning its SHA-256 and size.
+    public static func copyFile(from source: String, to destination: String) throws -> WrittenFile {
+        let fd = open(source, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw error("open", source) }
+        defer { close(fd) }
+        let output = try OutputFile(path: destination)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error("read", source)
+            }
+            if n == 0 { break }
+            try buffer.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        let sha = try output.close(sync: true)
+        return WrittenFile(path: destination, rows: 0, bytes: output.byteCount, sha256: sha)
+    }
+
+    /// Fsyncs every folder below `path` (and `path`), so renames and creations in them are durable.
+    public static func syncTree(_ path: String) throws {
+        guard isDirectory(path) else { return }
+        var folders = Set<String>([path])
+        for file in listFiles(path) {
+            var parent = LakeFileSystem.parent(of: path + "/" + file)
+            while parent.count > path.count {
+                folders.insert(parent)
+                parent = LakeFileSystem.parent(of: parent)
+            }
+        }
+        for folder in folders { try syncDirectory(folder) }
+    }
+}
+
+extension LakeFileSystem {
+    /// SHA-256 (hex) of bytes in memory.
+    public static func sha256(of bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+}

@@ -1,0 +1,225 @@
+public import LakeCatalog
+public import LakeCore
+import LakeStorage
+import Foundation
+
+/// Options of `batchlake ingest`.
+public struct IngestOptions: Sendable {
+    /// The batch hour for every input; else the file name's `_YYYYMMDD_HH`, else the ingest time.
+    public var hour: PartitionKey?
+    /// Fact rows per row group (bounds memory per table).
+    public var rowGroupRows: Int = 8192
+
+    public init(hour: PartitionKey? = nil) { self.hour = hour }
+}
+
+/// What happened to one input.
+public struct BatchReport: Sendable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        /// Landed (good rows in clean, bad lines quarantined).
+        case ingested
+        /// The same content was ingested before: nothing changed.
+        case alreadyIngested = "already_ingested"
+        /// Refused as a whole (not a ZIP, truncated, unreadable): nothing committed.
+        case refused
+        /// Another live process is ingesting the same content right now.
+        case inProgress = "in_progress"
+    }
+
+    public var input: String
+    public var outcome: Outcome
+    public var batchID: String?
+    public var supersedes: String?
+    public var partition: String?
+    public var hourRule: String?
+    public var counts: BatchCounts?
+    public var rowsByTable: [String: Int]
+    public var invalidValues: [String: Int]
+    public var seconds: Double
+    public var bytes: Int64
+    public var message: String?
+    public var error: LakeError.Code.Kind?
+
+    enum CodingKeys: String, CodingKey {
+        case input, outcome, partition, counts, seconds, bytes, message
+        case batchID = "batch_id", supersedes, hourRule = "hour_rule", rowsByTable = "rows_by_table"
+        case invalidValues = "invalid_values", error
+    }
+
+    /// MB/s of uncompressed JSON.
+    public var megabytesPerSecond: Double {
+        guard let counts, seconds > 0 else { return 0 }
+        return Double(counts.uncompressedBytes) / 1e6 / seconds
+    }
+}
+
+extension LakeError.Code {
+    /// A Codable spelling of the code for `--json`.
+    public typealias Kind = String
+}
+
+extension Lake {
+    /// The input files named by `paths`: files as given, folders walked for `.zip`, `.gz`, `.json`, `.jsonl`.
+    public static func expandInputs(_ paths: [String]) throws -> [String] {
+        var result: [String] = []
+        for path in paths {
+            if LakeFileSystem.isDirectory(path) {
+                let found = LakeFileSystem.listFiles(path).filter { name in
+                    let base = (name as NSString).lastPathComponent
+                    return !base.hasPrefix(".")
+                        && [".zip", ".gz", ".json", ".jsonl"].contains { base.lowercased().hasSuffix($0) }
+                }
+                result += found.map { path + "/" + $0 }
+            } else if LakeFileSystem.exists(path) {
+                result.append(path)
+            } else {
+                throw LakeError(.usage, "input \(path) does not exist", remedy: "check the path")
+            }
+        }
+        return result
+    }
+
+    /// The batch hour from a file name's `_YYYYMMDD_HH`.
+    public static func hour(fromFileName name: String) -> PartitionKey? {
+        let bytes = Array(name.utf8)
+        guard bytes.count >= 12 else { return nil }
+        func digits(_ range: Range<Int>) -> Int? {
+            var v = 0
+            for i in range {
+                guard bytes[i] >= 48 && bytes[i] <= 57 else { return nil }
+                v = v * 10 + Int(bytes[i] - 48)
+            }
+            return v
+        }
+        var i = bytes.count - 12
+        while i >= 0 {
+            if bytes[i] == UInt8(ascii: "_") && bytes[i + 9] == UInt8(ascii: "_"),
+               let y = digits(i + 1..<i + 5), let m = digits(i + 5..<i + 7), let d = digits(i + 7..<i + 9),
+               let h = digits(i + 10..<i + 12), (1...12).contains(m), (1...CivilDate.daysInMonth(year: y, month: m)).contains(d),
+               h < 24, i + 12 == bytes.count || !(bytes[i + 12] >= 48 && bytes[i + 12] <= 57) {
+                return PartitionKey(year: y, month: m, day: d, hour: h)
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// Ingests each input as one batch by the commit protocol. Runs recovery first. Never throws for one bad
+    /// input: its report says `refused` with the reason, and the other inputs go on.
+    public func ingest(paths: [String], options: IngestOptions = IngestOptions(),
+                       progress: ((BatchReport) -> Void)? = nil) throws -> [BatchReport] {
+        try recover()
+        var reports: [BatchReport] = []
+        for path in try Lake.expandInputs(paths) {
+            let report = ingestOne(path: path, options: options)
+            progress?(report)
+            reports.append(report)
+        }
+        return reports
+    }
+
+    func ingestOne(path: String, options: IngestOptions) -> BatchReport {
+        let started = Date()
+        var report = BatchReport(input: path, outcome: .refused, rowsByTable: [:], invalidValues: [:], seconds: 0, bytes: 0)
+        do {
+            for attempt in 1...5 {
+                do {
+                    try ingestAttempt(path: path, options: options, report: &report)
+                    break
+                } catch let conflict as CommitConflict {
+                    if attempt == 5 { throw LakeError(.temporary, "\(path): \(conflict)", remedy: "rerun the ingest") }
+                }
+            }
+        } catch let error as LakeError {
+            report.outcome = error.code == .temporary && report.outcome == .inProgress ? .inProgress : .refused
+            report.message = error.description
+            report.error = error.code.description
+        } catch {
+            report.outcome = .refused
+            report.message = "\(path): \(error)"
+            report.error = LakeError.Code.internalError.description
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private func ingestAttempt(path: String, options: IngestOptions, report: inout BatchReport) throws {
+        let fileName = (path as NSString).lastPathComponent
+        let (sha, size) = try LakeFileSystem.sha256(ofFile: path)
+        report.bytes = size
+        let source = spec.source
+
+        if let done = try catalog.committedBatch(source: source, sha256: sha) {
+            report.outcome = .alreadyIngested
+            report.batchID = done.batchID
+            report.partition = done.partition.path
+            report.message = "already ingested as batch \(done.batchID) (\(done.partition.path)); nothing changed"
+            return
+        }
+        if let running = try catalog.pendingBatch(source: source, sha256: sha) {
+            report.outcome = .inProgress
+            report.batchID = running.batchID
+            throw LakeError(.temporary,
+                            "\(path) is being ingested by pid \(running.ownerPID ?? 0) on \(running.ownerHost ?? "?") "
+                                + "(batch \(running.batchID), lease until \(running.leaseUntil ?? "?"))",
+                            remedy: "wait for it, or rerun after its lease expires")
+        }
+
+        let partition: PartitionKey
+        let rule: HourRule
+        if let hour = options.hour {
+            (partition, rule) = (hour, .option)
+        } else if let hour = Lake.hour(fromFileName: fileName) {
+            (partition, rule) = (hour, .fileName)
+        } else {
+            (partition, rule) = (PartitionKey(epochSeconds: Int64(Date().timeIntervalSince1970)), .ingestTime)
+        }
+        let previous = try catalog.liveBatch(source: source, fileName: fileName)
+        let batchID = Lake.makeBatchID(sha256: sha)
+        var batch = BatchRecord(batchID: batchID, source: source, fileName: fileName, inputURI: path, sha256: sha,
+                                bytes: size, partition: partition, hourRule: rule, status: .pending,
+                                startedAt: Catalog.now())
+        batch.ownerHost = ownerHost
+        batch.ownerPID = ownerPID
+        batch.leaseUntil = leaseDeadline()
+        batch.supersedes = previous?.batchID
+        let snapshot = try catalog.currentCommitSeq()
+        try catalog.registerPending(batch)
+        report.batchID = batchID
+        report.partition = partition.path
+        report.hourRule = rule.rawValue
+        report.supersedes = previous?.batchID
+
+        let staging = layout.absolute(layout.stagingDirectory(batchID: batchID))
+        do {
+            let started = Date()
+            let result = try transform(batch: batch, path: path, fileName: fileName, supersedes: previous?.batchID,
+                                       options: options)
+            batch.counts = result.counts
+            batch.nullCounts = result.invalidValues
+            batch.seconds = Date().timeIntervalSince(started)
+            let plan = BatchCommit(batch: batch, files: result.files, versions: result.versions,
+                                   dimensionRows: result.dimensionKeys, schemas: spec.schemas, snapshot: snapshot)
+            let commit = try catalog.commit(plan)
+            try publish(batchID: batchID, retired: commit.retiredFiles, partitions: commit.touchedPartitions)
+            report.outcome = .ingested
+            report.counts = result.counts
+            report.invalidValues = result.invalidValues
+            report.rowsByTable = result.rowsByTable
+        } catch let conflict as CommitConflict {
+            try? LakeFileSystem.removeTree(staging)
+            try? catalog.markFailed(batchID: batchID, error: conflict.description)
+            throw conflict
+        } catch {
+            // Refused as a whole: nothing of it is committed; the staging goes, the catalog keeps the reason.
+            try? LakeFileSystem.removeTree(staging)
+            try? catalog.markFailed(batchID: batchID, error: "\(error)")
+            throw error
+        }
+    }
+
+    static func makeBatchID(sha256: String) -> String {
+        let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "b\(sha256.prefix(12))-\(String(repeating: "0", count: 8 - random.count))\(random)"
+    }
+}

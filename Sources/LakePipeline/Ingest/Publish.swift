@@ -1,0 +1,75 @@
+import LakeCatalog
+import LakeCore
+import LakeStorage
+import Foundation
+
+extension Lake {
+    /// Step 4 of the commit protocol: moves a committed batch's staged files to their final keys, moves the files
+    /// it retired to `_trash/`, rewrites the touched partitions' manifests, and records the batch published.
+    /// Every step is idempotent, so recovery can run it again after a crash at any point.
+    func publish(batchID: String, retired: [FileRecord], partitions: [TablePartition]) throws {
+        for file in try catalog.files(batchID: batchID) where file.status == .active {
+            let final = layout.absolute(file.path)
+            let staged = layout.absolute(layout.stagedKey(batchID: batchID, key: file.path))
+            if LakeFileSystem.exists(staged) {
+                try LakeFileSystem.rename(staged, to: final)
+                try LakeFileSystem.syncDirectory(LakeFileSystem.parent(of: final))
+            } else if !LakeFileSystem.exists(final) {
+                throw LakeError(.io, "committed file \(file.path) of batch \(batchID) is neither staged nor published",
+                                remedy: "run `batchlake verify`; the batch may need to be ingested again")
+            }
+        }
+        try retire(retired)
+        for tp in partitions { try rewriteManifest(tp) }
+        try catalog.markPublished(batchID: batchID)
+        try LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: batchID)))
+    }
+
+    /// Moves retired files from their keys to `_trash/` (missing is fine: already moved).
+    func retire(_ files: [FileRecord]) throws {
+        for file in files {
+            let from = layout.absolute(file.path)
+            guard LakeFileSystem.exists(from) else { continue }
+            let to = layout.absolute(layout.trashKey(file.path))
+            try LakeFileSystem.rename(from, to: to)
+            try LakeFileSystem.syncDirectory(LakeFileSystem.parent(of: from))
+        }
+    }
+
+    /// Rewrites a partition's COPY manifest atomically from the catalog's active CSV files.
+    func rewriteManifest(_ tp: TablePartition) throws {
+        let csvFiles = try catalog.files(table: tp.table, selector: .hour(tp.partition), format: .csvGzip)
+        let key = layout.manifestKey(table: tp.table, partition: tp.partition)
+        let fileID = "manifest-\(tp.table)-\(tp.partition.dateString)-\(pad(tp.partition.hour, 2))"
+        let entries = csvFiles.map { CopyManifest.Entry(url: layout.url + "/" + $0.path, contentLength: $0.bytes) }
+        let bytes = CopyManifest.render(entries)
+        try LakeFileSystem.writeAtomically(bytes, to: layout.absolute(key))
+        try catalog.upsertFile(FileRecord(
+            fileID: fileID, batchID: nil, table: tp.table, partition: tp.partition, format: .manifest, path: key,
+            rows: entries.count, bytes: Int64(bytes.count), sha256: LakeFileSystem.sha256(of: bytes),
+            createdAt: Catalog.now()))
+    }
+
+    /// Step 5 of the commit protocol, run first by every command that writes: publishes committed batches and
+    /// clears the staging of pending batches whose owner died (lease expired). A live batch is never touched.
+    public func recover() throws {
+        for batch in try catalog.batches(status: .committed) {
+            let retired = try batch.supersedes.map { old in
+                try catalog.files(batchID: old).filter { $0.status == .retired }
+            } ?? []
+            var touched = Set<TablePartition>()
+            for file in try catalog.files(batchID: batch.batchID) + retired
+            where file.format == .csvGzip || file.format == .columnar {
+                touched.insert(TablePartition(table: file.table, partition: file.partition))
+            }
+            try publish(batchID: batch.batchID, retired: retired, partitions: touched.sorted())
+        }
+        for batch in try catalog.expiredPendingBatches(now: Catalog.now()) {
+            try LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: batch.batchID)))
+            try catalog.markFailed(
+                batchID: batch.batchID,
+                error: "abandoned: its process (pid \(batch.ownerPID ?? 0) on \(batch.ownerHost ?? "?")) stopped "
+                    + "before the commit; the input can be ingested again")
+        }
+    }
+}

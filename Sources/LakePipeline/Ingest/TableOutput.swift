@@ -1,0 +1,90 @@
+import LakeCatalog
+import LakeCore
+import LakeStorage
+
+/// One table's outputs for one batch: the part files written under the batch's staging folder, created on the
+/// first row so that a table with no rows this hour gets no file.
+final class TableOutput {
+    let table: CompiledSpec.Table
+    let partition: PartitionKey
+    let fileID: String
+    let layout: LakeLayout
+    let batchID: String
+    private var csv: CSVGzipWriter?
+
+    init(table: CompiledSpec.Table, partition: PartitionKey, fileID: String, layout: LakeLayout, batchID: String) {
+        self.table = table
+        self.partition = partition
+        self.fileID = fileID
+        self.layout = layout
+        self.batchID = batchID
+    }
+
+    var csvKey: String { layout.cleanKey(table: table.name, partition: partition, fileID: fileID, format: "csv.gz") }
+
+    func append(_ columns: [ColumnVector]) throws {
+        guard let count = columns.first?.count, count > 0 else { return }
+        if csv == nil {
+            let path = layout.absolute(layout.stagedKey(batchID: batchID, key: csvKey))
+            csv = try CSVGzipWriter(path: path, header: table.schema.columns.map(\.name))
+        }
+        try csv!.write(columns)
+    }
+
+    /// Closes (with fsync) what was written and describes it for the catalog.
+    func finish(now: String) throws -> [FileRecord] {
+        guard let csv else { return [] }
+        let written = try csv.finish(sync: true)
+        return [FileRecord(
+            fileID: fileID + ".csv", batchID: batchID, table: table.name, partition: partition, format: .csvGzip,
+            path: csvKey, rows: written.rows, bytes: written.bytes, sha256: written.sha256,
+            schemaFingerprint: table.schema.fingerprint, createdAt: now)]
+    }
+}
+
+/// The batch's quarantine file: one JSON object per bad line (CONTRACT.md), created on the first bad line.
+final class QuarantineOutput {
+    let key: String
+    let path: String
+    private var file: OutputFile?
+    private var record: [UInt8] = []
+    private(set) var lines = 0
+    /// How much of a bad line is kept in its record.
+    static let keptBytes = 1024
+
+    init(key: String, path: String) {
+        self.key = key
+        self.path = path
+    }
+
+    func add(batchID: String, file inputName: String, member: String?, line: Int, offset: Int64, reason: String,
+             field: String?, text: UnsafeRawBufferPointer, length: Int) throws {
+        if file == nil { file = try OutputFile(path: path) }
+        record.removeAll(keepingCapacity: true)
+        record.append(contentsOf: "{\"batch_id\": ".utf8)
+        JSONText.appendString(batchID, to: &record)
+        record.append(contentsOf: ", \"file\": ".utf8)
+        JSONText.appendString(inputName, to: &record)
+        record.append(contentsOf: ", \"member\": ".utf8)
+        if let member { JSONText.appendString(member, to: &record) } else { record.append(contentsOf: "null".utf8) }
+        record.append(contentsOf: ", \"line\": \(line), \"offset\": \(offset), \"reason\": ".utf8)
+        JSONText.appendString(reason, to: &record)
+        record.append(contentsOf: ", \"field\": ".utf8)
+        if let field { JSONText.appendString(field, to: &record) } else { record.append(contentsOf: "null".utf8) }
+        // The line's text (its first KB), repaired to valid UTF-8 so the record stays valid JSON.
+        let kept = String(decoding: text.prefix(QuarantineOutput.keptBytes), as: UTF8.self)
+        record.append(contentsOf: ", \"length\": \(length), \"truncated\": \(length > text.prefix(QuarantineOutput.keptBytes).count), \"text\": ".utf8)
+        JSONText.appendString(kept, to: &record)
+        record.append(contentsOf: "}\n".utf8)
+        try file!.write(record)
+        lines += 1
+    }
+
+    func finish(batchID: String, source: String, partition: PartitionKey, now: String) throws -> [FileRecord] {
+        guard let file else { return [] }
+        let sha = try file.close(sync: true)
+        return [FileRecord(fileID: batchID + ".quarantine", batchID: batchID, table: "_quarantine", partition: partition,
+                           format: .quarantine, path: key, rows: lines, bytes: file.byteCount, sha256: sha,
+                           createdAt: now)]
+    }
+}

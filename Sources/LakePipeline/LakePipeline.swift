@@ -1,1 +1,0 @@
-// Module LakePipeline: see Package.swift for its role.
