@@ -1,6 +1,6 @@
 public import LakeCatalog
 public import LakeCore
-import LakeStorage
+public import LakeStorage
 import Foundation
 
 /// An open lake: its layout on disk, its catalog and the pipeline spec. Commands open one, run, and drop it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LakeCatalog
 import LakeCore
 import LakePipeline
 

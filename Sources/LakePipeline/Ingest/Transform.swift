@@ -73,13 +73,15 @@ extension Lake {
                     result.counts.good += 1
                     result.counts.knownVersions += 1
                 }
-            case .tooLong(let member, let number, let offset, let length, let prefix):
+            case .tooLong(let line):
                 result.counts.records += 1
                 result.counts.bad += 1
-                try prefix.withUnsafeBytes { text in
-                    try quarantine.add(batchID: batchID, file: fileName, member: member, line: number, offset: offset,
-                                       reason: "line of \(length) bytes is longer than the \(InputFile.defaultMaximumLineLength)-byte limit",
-                                       field: nil, text: text, length: length)
+                try line.prefix.withUnsafeBytes { text in
+                    try quarantine.add(batchID: batchID, file: fileName, member: line.member, line: line.number,
+                                       offset: line.offset,
+                                       reason: "line of \(line.length) bytes is longer than the "
+                                           + "\(input.options.maxLineLength)-byte limit",
+                                       field: nil, text: text, length: line.length)
                 }
             }
             if Date().timeIntervalSince(lastLeaseRenewal) > leaseSeconds / 4 {

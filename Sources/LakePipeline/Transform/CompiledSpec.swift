@@ -59,10 +59,12 @@ struct CompiledSpec {
         }
         self.tables = tables
         self.fieldTable = FieldTable(fieldNames: fieldNames)
-        self.factIndex = tables.firstIndex { $0.kind == .fact }!
+        let factIndex = tables.firstIndex { $0.kind == .fact }!
+        self.factIndex = factIndex
         let factColumns = tables[factIndex].columns
+        let keys = tables[factIndex].keyColumns
         let required = factColumns.indices.filter { factColumns[$0].required }
-        let keyFirst = tables[factIndex].keyColumns + required.filter { !tables[factIndex].keyColumns.contains($0) }
+        let keyFirst = keys + required.filter { !keys.contains($0) }
         self.gateColumns = keyFirst + factColumns.indices.filter { factColumns[$0].rejectInvalid && !factColumns[$0].required }
     }
 }

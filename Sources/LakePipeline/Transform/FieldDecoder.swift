@@ -2,7 +2,7 @@ import LakeCore
 import LakeJSON
 
 /// Turns a scanned JSON value into a typed column value. The one place where JSON kinds meet column types.
-struct FieldDecoder {
+final class FieldDecoder {
     /// Reused output for unescaped strings.
     private var scratch: [UInt8] = []
 
@@ -22,7 +22,7 @@ struct FieldDecoder {
     /// Decodes a column from the scanned slots and hands the outcome (and, for text, its bytes) to `body`.
     /// The first of the column's fields that is present decides; later fallbacks are tried only when earlier
     /// ones are missing or invalid (`modification` backs up `realEstate_lastModificationDate`).
-    mutating func decode<R>(_ column: CompiledSpec.Column, slots: [JSONValueRef?], line: UnsafeRawBufferPointer,
+    func decode<R>(_ column: CompiledSpec.Column, slots: [JSONValueRef?], line: UnsafeRawBufferPointer,
                             _ body: (Outcome, UnsafeRawBufferPointer) -> R) -> R {
         var sawInvalid = false
         for slot in column.slots {
@@ -65,22 +65,22 @@ struct FieldDecoder {
         case .text:
             return .text
         case .bool:
-            guard kind != .array && kind != .object, let b = JSONValues.bool(raw) else { return .invalid }
+            guard kind != .array && kind != .object, let b = JSONValues.bool(text: raw) else { return .invalid }
             return .integer(b ? 1 : 0)
         case .int64:
-            guard scalar, let v = JSONValues.int64(raw) else { return .invalid }
+            guard scalar, let v = JSONValues.int64(text: raw) else { return .invalid }
             return .integer(v)
         case .decimal(let scale):
-            guard scalar, let v = JSONValues.decimal(raw, scale: scale) else { return .invalid }
+            guard scalar, let v = JSONValues.decimal(text: raw, scale: scale) else { return .invalid }
             return .integer(v)
         case .float64:
-            guard scalar, let v = JSONValues.double(raw) else { return .invalid }
+            guard scalar, let v = JSONValues.double(text: raw) else { return .invalid }
             return .double(v)
         case .timestamp:
-            guard kind == .string, let v = JSONValues.timestamp(raw) else { return .invalid }
+            guard kind == .string, let v = JSONValues.timestamp(text: raw) else { return .invalid }
             return .integer(v)
         case .date:
-            guard kind == .string, let v = JSONValues.date(raw) else { return .invalid }
+            guard kind == .string, let v = JSONValues.date(text: raw) else { return .invalid }
             return .integer(Int64(v))
         }
     }

@@ -12,7 +12,7 @@ struct PendingDimensionRow {
 
 /// Applies the compiled spec to one line at a time: validates, types, and appends the fact row to column
 /// buffers and the dimension rows to per-key maps. Holds no state across batches.
-struct RecordTransformer {
+final class RecordTransformer {
     enum LineOutcome {
         /// The line is bad: quarantined with this reason (and the field, if one field decided).
         case bad(reason: String, field: String?)
@@ -27,7 +27,7 @@ struct RecordTransformer {
     let compiled: CompiledSpec
     private let scanner: RecordScanner
     private var slots: [JSONValueRef?]
-    private var decoder = FieldDecoder()
+    private let decoder = FieldDecoder()
     /// The fact table's rows for the current row group.
     private(set) var factColumns: [ColumnVector]
     /// Dimension rows by table index, then natural key.
@@ -50,13 +50,13 @@ struct RecordTransformer {
     var factRowCount: Int { factColumns.first?.count ?? 0 }
 
     /// Hands back the fact rows gathered so far and starts a new row group.
-    mutating func takeFactRows() -> [ColumnVector] {
+    func takeFactRows() -> [ColumnVector] {
         let rows = factColumns
         for i in factColumns.indices { factColumns[i].removeAll(keepingCapacity: true) }
         return rows
     }
 
-    mutating func process(_ line: UnsafeRawBufferPointer) throws -> LineOutcome {
+    func process(_ line: UnsafeRawBufferPointer) throws -> LineOutcome {
         if let error = scanner.scan(line, into: &slots) {
             return .bad(reason: error.reason, field: nil)
         }
@@ -76,7 +76,7 @@ struct RecordTransformer {
                         : "\(fieldPath(column)) is not a valid \(typeWord(column.type))"
                 case .text:
                     if c == fact.keyColumns.first {
-                        guard let ref = column.slots.lazy.compactMap({ slots[$0] }).first, ref.kind == .string else {
+                        guard let ref = firstPresent(column), ref.kind == .string else {
                             return "\(fieldPath(column)) is not a string"
                         }
                         listingID = String(decoding: bytes, as: UTF8.self)
@@ -150,6 +150,11 @@ struct RecordTransformer {
             dimensions[t]![key] = row
         }
         return .added(version)
+    }
+
+    private func firstPresent(_ column: CompiledSpec.Column) -> JSONValueRef? {
+        for slot in column.slots { if let ref = slots[slot], ref.kind != .null { return ref } }
+        return nil
     }
 
     private func fieldPath(_ column: CompiledSpec.Column) -> String {
