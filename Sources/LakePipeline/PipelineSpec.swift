@@ -37,13 +37,11 @@ public struct PipelineSpec: Sendable, Codable {
         public var sortBy: String?
         /// Columns given a Bloom filter in columnar files (point lookups skip files).
         public var bloomFilter: [String]?
-        /// For a dimension: the newest row by this fact column wins when a key repeats within a batch.
-        public var versionBy: String?
         public var columns: [ColumnSpec]
 
         enum CodingKeys: String, CodingKey {
             case name, kind, key, columns
-            case sortBy = "sort_by", bloomFilter = "bloom_filter", versionBy = "version_by"
+            case sortBy = "sort_by", bloomFilter = "bloom_filter"
         }
     }
 
@@ -168,12 +166,6 @@ public struct PipelineSpec: Sendable, Codable {
                 guard table.columns.first(where: { $0.name == key })?.required == true else {
                     throw fail("table '\(table.name)': key column '\(key)' must be required")
                 }
-            }
-        }
-        let fact = tables.first { $0.kind == .fact }!
-        for table in tables where table.kind == .dimension {
-            if let by = table.versionBy, !fact.columns.contains(where: { $0.name == by }) {
-                throw fail("table '\(table.name)': version_by '\(by)' is not a column of '\(fact.name)'")
             }
         }
     }

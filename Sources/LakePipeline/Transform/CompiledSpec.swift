@@ -22,8 +22,6 @@ struct CompiledSpec {
         var keyColumns: [Int]
         var sortColumn: String?
         var bloomColumns: [String]
-        /// For dimensions: index of the fact column whose value orders repeats of a key within a batch.
-        var versionByFactColumn: Int?
     }
 
     let spec: PipelineSpec
@@ -45,7 +43,6 @@ struct CompiledSpec {
         }
         var tables: [Table] = []
         let schemas = spec.schemas
-        let fact = spec.tables.first { $0.kind == .fact }!
         for (t, table) in spec.tables.enumerated() {
             let columns = table.columns.map { c in
                 Column(name: c.name, type: c.type, slots: c.fields.map(slot), fieldNames: c.fields, required: c.required,
@@ -54,8 +51,7 @@ struct CompiledSpec {
             tables.append(Table(
                 name: table.name, kind: table.kind, schema: schemas[t], columns: columns,
                 keyColumns: table.key.compactMap { k in table.columns.firstIndex { $0.name == k } },
-                sortColumn: table.sortBy, bloomColumns: table.bloomFilter ?? [],
-                versionByFactColumn: table.versionBy.flatMap { v in fact.columns.firstIndex { $0.name == v } }))
+                sortColumn: table.sortBy, bloomColumns: table.bloomFilter ?? []))
         }
         self.tables = tables
         self.fieldTable = FieldTable(fieldNames: fieldNames)

@@ -144,9 +144,9 @@ final class RecordTransformer {
             }
             guard complete else { continue }
             let key = table.keyColumns.map { values[$0].description }.joined(separator: "\u{1f}")
-            let versionAt = table.versionByFactColumn == nil ? modifiedAt : modifiedAt
-            let row = PendingDimensionRow(values: values, hash: RecordTransformer.hash(values), versionAt: versionAt)
-            if let existing = dimensions[t]?[key], existing.versionAt > versionAt { continue }
+            // When a key repeats within the batch, the row of the newest listing version wins.
+            let row = PendingDimensionRow(values: values, hash: RecordTransformer.hash(values), versionAt: modifiedAt)
+            if let existing = dimensions[t]?[key], existing.versionAt > modifiedAt { continue }
             dimensions[t]![key] = row
         }
         return .added(version)
