@@ -81,7 +81,7 @@ enum PageEncoder {
         var check = ByteReader(chosen.body)
         let decoded = try PageDecoder.decodeBody(&check, type: column.type, rows: range.count, nullCount: nulls,
                                                  state: &state)
-        guard decoded == ColumnVector(column, rows: range) else {
+        guard decoded.isIdentical(to: ColumnVector(column, rows: range)) else {
             throw LakeError(.internalError, "encoding of a \(column.type) page does not round-trip")
         }
         var stored = chosen.payload
@@ -99,5 +99,15 @@ extension ColumnVector {
         for i in range {
             if other.validity[i] { append(from: other, row: i) } else { appendNull() }
         }
+    }
+}
+
+extension ColumnVector {
+    /// Equality that compares float64 values by bit pattern, so NaN equals NaN and -0.0 differs from 0.0.
+    func isIdentical(to other: ColumnVector) -> Bool {
+        guard type == other.type, validity == other.validity, integers == other.integers, bytes == other.bytes,
+              offsets == other.offsets, doubles.count == other.doubles.count else { return false }
+        for (a, b) in zip(doubles, other.doubles) where a.bitPattern != b.bitPattern { return false }
+        return true
     }
 }

@@ -44,12 +44,13 @@ enum EncodingID: UInt8, Sendable, CaseIterable {
     }
 }
 
-/// Renders a preorder list of encoding ids as a tree, e.g. `dict(plain(bitpack),bitpack)`.
-func describeEncodingTree(_ ids: [UInt8]) -> String {
+/// Renders a preorder list of encoding ids as trees, e.g. `["dict(plain(bitpack),bitpack)"]`; a page with
+/// some NULLs has two trees, validity first.
+func describeEncodingTrees(_ ids: [UInt8]) -> [String] {
     var index = 0
     var parts: [String] = []
     while index < ids.count { parts.append(describeNode(ids, &index)) }
-    return parts.joined(separator: " ")
+    return parts
 }
 
 private func describeNode(_ ids: [UInt8], _ index: inout Int) -> String {

@@ -68,7 +68,9 @@ extension ColumnStatistics {
 
 extension PageEntry {
     var encodingDescription: String {
-        describeEncodingTree(ids) + (codec == .deflate ? "+deflate" : "")
+        let trees = describeEncodingTrees(ids)
+        let values = trees.count == 2 ? "\(trees[1]) nulls:\(trees[0])" : trees.joined(separator: " ")
+        return values + (codec == .deflate ? " +deflate" : "")
     }
 }
 
