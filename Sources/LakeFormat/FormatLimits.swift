@@ -1,0 +1,18 @@
+/// Constants of the file layout (FORMAT.md, "File layout" and "Limits").
+enum FormatLimits {
+    /// `BCOL`, the first and last four bytes of every file.
+    static let magic: [UInt8] = [0x42, 0x43, 0x4F, 0x4C]
+    /// The layout version this code writes and the only major version it reads.
+    static let majorVersion: UInt8 = 1
+    static let minorVersion: UInt8 = 0
+    /// Magic plus major version.
+    static let headerSize = 5
+    /// Footer length (u32), footer CRC-32 (u32), magic.
+    static let trailerSize = 12
+    /// Most rows a page may hold; bounds what a reader allocates for one page.
+    static let maxPageRows = 65_536
+    /// Most bytes a page may decode to (values, offsets and text together), 64 MiB.
+    static let maxDecodedPageBytes = 64 << 20
+    /// Deepest nesting of encodings a reader follows.
+    static let maxNesting = 8
+}

@@ -1,1 +1,0 @@
-// Module LakeFormat: see Package.swift for its role.

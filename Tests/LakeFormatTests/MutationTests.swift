@@ -1,0 +1,121 @@
+import LakeCore
+import Testing
+@testable import LakeFormat
+
+/// Opens and verifies `bytes`, expecting a `LakeError` and nothing else (no crash, no other error, no success).
+private func expectRejected(_ bytes: [UInt8], _ what: @autoclosure () -> String) {
+    do {
+        let reader = try ColumnarReader(bytes: bytes, name: "mutated.bcol")
+        try reader.verify()
+        Issue.record("\(what()) was not detected")
+    } catch let error as LakeError {
+        if error.code != .corruptFile { Issue.record("\(what()) gave \(error.code): \(error)") }
+    } catch {
+        Issue.record("\(what()) threw a non-LakeError: \(error)")
+    }
+}
+
+/// A file that exercises the heavier paths: FSST, dictionaries, deflate, NULL bitmaps, several pages and groups.
+private func richFile() throws -> [UInt8] {
+    var tables = RandomTables(rng: SeededRandom(seed: 77))
+    let types: [ColumnType] = [.int64, .text, .float64, .bool, .timestamp, .text]
+    let schema = TableSchema(name: "rich", columns: types.enumerated().map { ColumnSchema(name: "c\($0.offset)", type: $0.element) })
+    var columns = types.map { tables.vector($0, rows: 300, nullRate: 0.2) }
+    var prose = ColumnVector(type: .text)
+    for _ in 0..<300 { prose.append(text: tables.randomWords(60)) }
+    columns[5] = prose
+    return try ColumnarWriter.encode(schema: schema, columns: columns, options: .init(
+        rowGroupRows: 200, pageRows: 120, bloomFilterColumns: ["c0"], sortColumn: "c4", metadata: ["k": "v"]))
+}
+
+@Suite("Mutations: every damaged file is refused with a LakeError")
+struct MutationTests {
+    @Test("flipping any byte of the golden file is detected")
+    func everyByte() throws {
+        let base = try GoldenFile.read()
+        for i in base.indices {
+            var bytes = base
+            bytes[i] ^= 0xff
+            expectRejected(bytes, "byte flip at \(i)")
+        }
+    }
+
+    @Test("flipping any single bit of the golden file is detected")
+    func everyBit() throws {
+        let base = try GoldenFile.read()
+        for i in base.indices {
+            for bit in 0..<8 {
+                var bytes = base
+                bytes[i] ^= 1 << UInt8(bit)
+                expectRejected(bytes, "bit \(bit) flip at \(i)")
+            }
+        }
+    }
+
+    @Test("truncating the golden file at any offset, or appending to it, is detected")
+    func truncation() throws {
+        let base = try GoldenFile.read()
+        for n in 0..<base.count { expectRejected(Array(base[0..<n]), "truncation to \(n) bytes") }
+        expectRejected(base + [0], "one appended byte")
+        expectRejected([0] + base, "one prepended byte")
+    }
+
+    @Test("a sample of bit flips and truncations of a larger file with FSST, deflate and several pages is detected")
+    func richSample() throws {
+        let base = try richFile()
+        let reader = try ColumnarReader(bytes: base)
+        try reader.verify()
+        #expect(reader.rowGroups.count == 2)
+        let seed = testSeed(30)
+        var rng = SeededRandom(seed: seed)
+        for _ in 0..<1500 {
+            var bytes = base
+            let i = Int.random(in: 0..<bytes.count, using: &rng)
+            bytes[i] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
+            expectRejected(bytes, "bit flip at \(i) (seed \(seed))")
+        }
+        for _ in 0..<200 {
+            let n = Int.random(in: 0..<base.count, using: &rng)
+            expectRejected(Array(base[0..<n]), "truncation to \(n) (seed \(seed))")
+        }
+    }
+
+    @Test("thousands of seeded random mutations never crash and are refused")
+    func randomMutations() throws {
+        let seed = testSeed(31)
+        var rng = SeededRandom(seed: seed)
+        let bases = [try GoldenFile.read(), try richFile()]
+        for trial in 0..<4000 {
+            var bytes = bases[trial % 2]
+            let original = bytes
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0:
+                    let i = Int.random(in: 0..<bytes.count, using: &rng)
+                    bytes[i] = UInt8.random(in: 0...255, using: &rng)
+                case 1:
+                    bytes.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0...bytes.count, using: &rng))
+                case 2:
+                    if bytes.count > 1 { bytes.remove(at: Int.random(in: 0..<bytes.count, using: &rng)) }
+                default:
+                    let i = Int.random(in: 0..<bytes.count, using: &rng)
+                    let n = Int.random(in: 1...8, using: &rng)
+                    for k in i..<min(bytes.count, i + n) { bytes[k] = UInt8.random(in: 0...255, using: &rng) }
+                }
+            }
+            if bytes == original { continue }
+            expectRejected(bytes, "mutation trial \(trial) (seed \(seed))")
+        }
+    }
+
+    @Test("a newer major version is refused with a clear message")
+    func newerMajor() throws {
+        var bytes = try GoldenFile.read()
+        bytes[4] = 2
+        #expect {
+            _ = try ColumnarReader(bytes: bytes)
+        } throws: { error in
+            (error as? LakeError)?.message.contains("version 2") == true
+        }
+    }
+}
