@@ -1,5 +1,7 @@
+import Foundation
 import LakeCatalog
 import LakeCore
+import LakeFormat
 import LakeStorage
 
 /// One table's outputs for one batch: the part files written under the batch's staging folder, created on the
@@ -11,6 +13,7 @@ final class TableOutput {
     let layout: LakeLayout
     let batchID: String
     private var csv: CSVGzipWriter?
+    private var columnar: ColumnarWriter?
 
     init(table: CompiledSpec.Table, partition: PartitionKey, fileID: String, layout: LakeLayout, batchID: String) {
         self.table = table
@@ -21,24 +24,49 @@ final class TableOutput {
     }
 
     var csvKey: String { layout.cleanKey(table: table.name, partition: partition, fileID: fileID, format: "csv.gz") }
+    var columnarKey: String { layout.cleanKey(table: table.name, partition: partition, fileID: fileID, format: "bcol") }
 
     func append(_ columns: [ColumnVector]) throws {
         guard let count = columns.first?.count, count > 0 else { return }
         if csv == nil {
-            let path = layout.absolute(layout.stagedKey(batchID: batchID, key: csvKey))
-            csv = try CSVGzipWriter(path: path, header: table.schema.columns.map(\.name))
+            csv = try CSVGzipWriter(path: layout.absolute(layout.stagedKey(batchID: batchID, key: csvKey)),
+                                    header: table.schema.columns.map(\.name))
+            let options = ColumnarWriterOptions(
+                bloomFilterColumns: Set(table.bloomColumns), sortColumn: table.sortColumn,
+                metadata: ["batch_id": batchID, "table": table.name, "partition": partition.path,
+                           "writer": "batchlake ingest"])
+            columnar = try ColumnarWriter(path: layout.absolute(layout.stagedKey(batchID: batchID, key: columnarKey)),
+                                          schema: table.schema, options: options)
         }
         try csv!.write(columns)
+        try columnar!.write(columns)
     }
 
     /// Closes (with fsync) what was written and describes it for the catalog.
     func finish(now: String) throws -> [FileRecord] {
-        guard let csv else { return [] }
+        guard let csv, let columnar else { return [] }
         let written = try csv.finish(sync: true)
-        return [FileRecord(
-            fileID: fileID + ".csv", batchID: batchID, table: table.name, partition: partition, format: .csvGzip,
-            path: csvKey, rows: written.rows, bytes: written.bytes, sha256: written.sha256,
-            schemaFingerprint: table.schema.fingerprint, createdAt: now)]
+        let summary = try columnar.finish()
+        let columnarPath = layout.absolute(layout.stagedKey(batchID: batchID, key: columnarKey))
+        try LakeFileSystem.syncFile(columnarPath)
+        let (sha, bytes) = try LakeFileSystem.sha256(ofFile: columnarPath)
+        return [
+            FileRecord(
+                fileID: fileID + ".csv", batchID: batchID, table: table.name, partition: partition, format: .csvGzip,
+                path: csvKey, rows: written.rows, bytes: written.bytes, sha256: written.sha256,
+                schemaFingerprint: table.schema.fingerprint, createdAt: now),
+            FileRecord(
+                fileID: fileID + ".bcol", batchID: batchID, table: table.name, partition: partition, format: .columnar,
+                path: columnarKey, rows: summary.rows, bytes: bytes, sha256: sha,
+                schemaFingerprint: table.schema.fingerprint, stats: TableOutput.statisticsJSON(summary), createdAt: now),
+        ]
+    }
+
+    /// Per-column statistics of a columnar file, as the catalog keeps them (min, max, nulls, encodings).
+    static func statisticsJSON(_ summary: ColumnarFileSummary) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(summary.columns)).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
