@@ -108,12 +108,24 @@ func validateUTF8Sequence(_ bytes: UnsafePointer<UInt8>, at index: Int, end: Int
     case 0x80...0xBF: throw .unexpectedContinuation
     case 0xC0, 0xC1: throw .overlong
     case 0xC2...0xDF: length = 2
-    case 0xE0: length = 3; low = 0xA0; lowProblem = .overlong
-    case 0xED: length = 3; high = 0x9F; highProblem = .surrogate
+    case 0xE0:
+        length = 3
+        low = 0xA0
+        lowProblem = .overlong
+    case 0xED:
+        length = 3
+        high = 0x9F
+        highProblem = .surrogate
     case 0xE1...0xEF: length = 3
-    case 0xF0: length = 4; low = 0x90; lowProblem = .overlong
+    case 0xF0:
+        length = 4
+        low = 0x90
+        lowProblem = .overlong
     case 0xF1...0xF3: length = 4
-    case 0xF4: length = 4; high = 0x8F; highProblem = .tooLarge
+    case 0xF4:
+        length = 4
+        high = 0x8F
+        highProblem = .tooLarge
     case 0xF5...0xF7: throw .tooLarge
     default: throw .invalidByte
     }

@@ -33,16 +33,25 @@ public struct FieldTable: Sendable {
             let utf8 = Array(name.utf8)
             let start = keyBytes.count
             keyBytes.append(contentsOf: utf8)
-            let hash = utf8.withUnsafeBufferPointer { Self.hash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+            let hash = utf8.withUnsafeBufferPointer {
+                Self.hash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count)
+            }
             var index = Int(truncatingIfNeeded: hash >> 32) & (size - 1)
             while buckets[index].hash != 0 {
                 let other = buckets[index]
                 precondition(
-                    !(other.hash == hash && Array(keyBytes[Int(other.keyStart)..<Int(other.keyStart + other.keyLength)]) == utf8),
-                    "FieldTable: field name \"\(name)\" appears twice")
+                    !(other.hash == hash
+                        && Array(keyBytes[Int(other.keyStart)..<Int(other.keyStart + other.keyLength)]) == utf8),
+                    "FieldTable: field name \"\(name)\" appears twice"
+                )
                 index = (index + 1) & (size - 1)
             }
-            buckets[index] = Bucket(hash: hash, field: Int32(field), keyStart: Int32(start), keyLength: Int32(utf8.count))
+            buckets[index] = Bucket(
+                hash: hash,
+                field: Int32(field),
+                keyStart: Int32(start),
+                keyLength: Int32(utf8.count)
+            )
         }
         self.buckets = buckets
         self.keyBytes = keyBytes

@@ -23,7 +23,10 @@ public enum JSONValues {
         output.append(contentsOf: content)
         let written = output.withUnsafeMutableBufferPointer { buffer in
             unescapeContent(
-                source.assumingMemoryBound(to: UInt8.self), content.count, into: buffer.baseAddress! + oldCount)
+                source.assumingMemoryBound(to: UInt8.self),
+                content.count,
+                into: buffer.baseAddress! + oldCount
+            )
         }
         if written < 0 {
             output.removeLast(content.count)
@@ -36,7 +39,9 @@ public enum JSONValues {
     /// Appends a value's text to `output`: a string's unescaped content, or the JSON text of any other kind.
     @discardableResult
     public static func appendString(
-        _ value: JSONValueRef, in line: UnsafeRawBufferPointer, to output: inout [UInt8]
+        _ value: JSONValueRef,
+        in line: UnsafeRawBufferPointer,
+        to output: inout [UInt8]
     ) -> Bool {
         let bytes = value.bytes(in: line)
         if value.kind == .string && value.hasEscapes { return unescape(bytes, into: &output) }
@@ -153,7 +158,9 @@ public enum JSONValues {
     /// Runs `body` on the text of a number, or of a string (unescaped on the stack if needed); nil for other kinds.
     @inline(__always)
     static func withText<R>(
-        of value: JSONValueRef, in line: UnsafeRawBufferPointer, allowStrings: Bool,
+        of value: JSONValueRef,
+        in line: UnsafeRawBufferPointer,
+        allowStrings: Bool,
         _ body: (UnsafeRawBufferPointer) -> R?
     ) -> R? {
         switch value.kind {
@@ -164,7 +171,10 @@ public enum JSONValues {
             guard value.hasEscapes, let source = bytes.baseAddress else { return body(bytes) }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer in
                 let n = unescapeContent(
-                    source.assumingMemoryBound(to: UInt8.self), bytes.count, into: buffer.baseAddress!)
+                    source.assumingMemoryBound(to: UInt8.self),
+                    bytes.count,
+                    into: buffer.baseAddress!
+                )
                 guard n >= 0 else { return nil }
                 return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
             }
@@ -313,7 +323,9 @@ struct NumberText {
 /// Unescapes JSON string content `source[0..<count]` into `destination`, which has room for `count` bytes.
 /// Returns the number of bytes written, or -1 for a malformed escape. Lone surrogate escapes become U+FFFD.
 func unescapeContent(
-    _ source: UnsafePointer<UInt8>, _ count: Int, into destination: UnsafeMutablePointer<UInt8>
+    _ source: UnsafePointer<UInt8>,
+    _ count: Int,
+    into destination: UnsafeMutablePointer<UInt8>
 ) -> Int {
     var i = 0
     var o = 0

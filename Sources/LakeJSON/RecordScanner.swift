@@ -46,11 +46,18 @@ public struct RecordScanner: Sendable {
                 fields.keyBytes.withUnsafeBufferPointer { keyBytes in
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDepth) { stack -> ScanError? in
                         let parser = RecordParser(
-                            bytes: bytes, count: line.count, maxDepth: maxDepth, stack: stack.baseAddress!,
+                            bytes: bytes,
+                            count: line.count,
+                            maxDepth: maxDepth,
+                            stack: stack.baseAddress!,
                             lookup: FieldLookup(
-                                buckets: buckets.baseAddress!, keyBytes: keyBytes.baseAddress,
-                                mask: fields.bucketMask),
-                            slots: slotBuffer.baseAddress, slotCount: slotBuffer.count)
+                                buckets: buckets.baseAddress!,
+                                keyBytes: keyBytes.baseAddress,
+                                mask: fields.bucketMask
+                            ),
+                            slots: slotBuffer.baseAddress,
+                            slotCount: slotBuffer.count
+                        )
                         do throws(ScanError) {
                             try parser.scanRecord()
                             return nil
@@ -165,7 +172,6 @@ struct RecordParser {
             i += 1
             return
         }
-        let slots = self.slots.unsafelyUnwrapped
         while true {
             guard bytes[i] == asciiQuote else { throw unexpected(i, expecting: "expected a key string") }
             var keyHasEscapes = false
@@ -177,7 +183,7 @@ struct RecordParser {
             i = keyEnd + 1
             try expectColon(&i)
             let value = try scanValue(&i, depth: 2)
-            if field >= 0 { slots[field] = value }
+            if field >= 0 { slots.unsafelyUnwrapped[field] = value }  // field >= 0 implies a slot exists
             skipWhitespace(&i)
             guard i < count else { throw invalid(i, "unterminated object") }
             let b = bytes[i]
@@ -363,7 +369,9 @@ struct RecordParser {
         case asciiLowerU:
             for k in 2..<6 {
                 guard j + k < count else { throw invalid(quote, "unterminated string") }
-                guard hexValue(bytes[j + k]) != nil else { throw invalid(j, "invalid \\u escape, expected 4 hex digits") }
+                guard hexValue(bytes[j + k]) != nil else {
+                    throw invalid(j, "invalid \\u escape, expected 4 hex digits")
+                }
             }
             return j + 6
         default:
@@ -423,7 +431,10 @@ struct RecordParser {
                     level -= 1
                     if level == 0 { return i }
                 } else {
-                    throw unexpected(i, expecting: top == asciiOpenBrace ? "expected ',' or '}'" : "expected ',' or ']'")
+                    throw unexpected(
+                        i,
+                        expecting: top == asciiOpenBrace ? "expected ',' or '}'" : "expected ',' or ']'"
+                    )
                 }
             }
         }

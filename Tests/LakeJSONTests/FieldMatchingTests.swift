@@ -7,7 +7,8 @@ func wantedFields() throws {
     let outcome = scan(
         #"{"ok": true, "id": "outer", "data": {"id": "42", "n": -1.5e3, "t": true, "f": false, "z": null, "#
             + #""a": [1, "x"], "o": {"k": "v"}, "skipped": "s"}}"#,
-        fields: ["id", "n", "t", "f", "z", "a", "o", "absent"])
+        fields: ["id", "n", "t", "f", "z", "a", "o", "absent"]
+    )
     #expect(outcome.error == nil)
     #expect(outcome.slots.count == 8)
     #expect(outcome.ref("id")?.kind == .string)
@@ -42,8 +43,10 @@ func nestedKeysAreNotFields() {
 
 @Test("a key written with escapes matches its unescaped name")
 func escapedKeys() {
-    let outcome = scan(#"{"data": {"i\u0064": "7", "caf\u00e9": 1, "tab\tkey": 2, "\ud83d\ude00": 3}}"#,
-                       fields: ["id", "café", "tab\tkey", "😀"])
+    let outcome = scan(
+        #"{"data": {"i\u0064": "7", "caf\u00e9": 1, "tab\tkey": 2, "\ud83d\ude00": 3}}"#,
+        fields: ["id", "café", "tab\tkey", "😀"]
+    )
     #expect(outcome.error == nil)
     #expect(outcome.raw("id") == "7")
     #expect(outcome.raw("café") == "1")
@@ -150,8 +153,10 @@ func fixtureRecordFields() throws {
     #expect(outcome.parse("realEstate_freeFrom", JSONValues.date) == 17_348)  // 01.07.17
     #expect(outcome.parse("realEstate_livingSpace", JSONValues.int64) == 115)
     #expect(outcome.parse("realEstate_numberOfRooms", JSONValues.int64) == 3)
-    #expect(outcome.parse("realEstate_address_geoHierarchy_neighbourhood_geoCodeId", JSONValues.int64)
-        == 11_000_000_002_029)
+    #expect(
+        outcome.parse("realEstate_address_geoHierarchy_neighbourhood_geoCodeId", JSONValues.int64)
+            == 11_000_000_002_029
+    )
     #expect(outcome.parse("contactFormConfiguration_freemiumSettings_duration", JSONValues.int64) == 0)
     #expect(outcome.parse("realEstate_balcony", JSONValues.bool) == true)
     #expect(outcome.parse("realEstate_guestToilet", JSONValues.bool) == true)  // "YES"

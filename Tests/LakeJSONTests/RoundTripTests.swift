@@ -52,7 +52,12 @@ struct JSONGenerator {
         case 3: return .bool(int(0...1) == 0)
         case 4: return .null
         case 5: return .array((0..<int(0...4)).map { _ in value(depth: depth + 1) })
-        default: return .object((0..<int(0...4)).map { _ in (String(String.UnicodeScalarView(string(maxLength: 6))), value(depth: depth + 1)) })
+        default:
+            return .object(
+                (0..<int(0...4)).map { _ in
+                    (String(String.UnicodeScalarView(string(maxLength: 6))), value(depth: depth + 1))
+                }
+            )
         }
     }
 
@@ -131,7 +136,9 @@ func randomRoundTrip() throws {
     for round in 0..<300 {
         // Distinct keys, some of them wanted.
         var names = Set<String>()
-        while names.count < generator.int(0...40) { names.insert("k" + String(String.UnicodeScalarView(generator.string(maxLength: 10)))) }
+        while names.count < generator.int(0...40) {
+            names.insert("k" + String(String.UnicodeScalarView(generator.string(maxLength: 10))))
+        }
         let keys = Array(names)
         let values = keys.map { _ in generator.value(depth: 2) }
         var line: [UInt8] = []
@@ -150,7 +157,10 @@ func randomRoundTrip() throws {
                 case .string(let scalars):
                     text.removeAll(keepingCapacity: true)
                     #expect(JSONValues.appendString(ref, in: raw, to: &text))
-                    #expect(text == Array(String(String.UnicodeScalarView(scalars)).utf8), "seed \(seed) round \(round)")
+                    #expect(
+                        text == Array(String(String.UnicodeScalarView(scalars)).utf8),
+                        "seed \(seed) round \(round)"
+                    )
                 case .integer(let i):
                     #expect(JSONValues.int64(ref, in: raw) == i, "seed \(seed)")
                     #expect(JSONValues.decimal(ref, in: raw, scale: 0) == i, "seed \(seed)")

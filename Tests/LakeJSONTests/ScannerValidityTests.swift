@@ -22,18 +22,30 @@ struct ValidityCase: Sendable, CustomStringConvertible {
         ValidityCase(name: name, line: line, kind: nil, reason: "")
     }
     static func invalid(
-        _ name: String, value: [UInt8], _ kind: ScanError.Kind, _ reason: String, at valueOffset: Int? = nil
+        _ name: String,
+        value: [UInt8],
+        _ kind: ScanError.Kind,
+        _ reason: String,
+        at valueOffset: Int? = nil
     ) -> ValidityCase {
         let prefix = record(value: []).count - 2  // where the value starts
         return ValidityCase(
-            name: name, line: record(value: value), kind: kind, reason: reason,
-            offset: valueOffset.map { $0 + prefix })
+            name: name,
+            line: record(value: value),
+            kind: kind,
+            reason: reason,
+            offset: valueOffset.map { $0 + prefix }
+        )
     }
     static func invalid(_ name: String, value: [UInt8], _ reason: String, at valueOffset: Int? = nil) -> ValidityCase {
         invalid(name, value: value, .invalidJSON, reason, at: valueOffset)
     }
     static func invalid(
-        _ name: String, line: [UInt8], _ kind: ScanError.Kind, _ reason: String, at offset: Int? = nil
+        _ name: String,
+        line: [UInt8],
+        _ kind: ScanError.Kind,
+        _ reason: String,
+        at offset: Int? = nil
     ) -> ValidityCase {
         ValidityCase(name: name, line: line, kind: kind, reason: reason, offset: offset)
     }
@@ -67,8 +79,10 @@ let validityCases: [ValidityCase] = [
     .valid("largest code point", value: quote + [0xF4, 0x8F, 0xBF, 0xBF] + quote),
     .valid("last code point before the surrogates", value: quote + [0xED, 0x9F, 0xBF] + quote),
     .valid("DEL is no control character", value: quote + [0x7F] + quote),
-    .valid("62 nested arrays inside data (depth 64)",
-           value: Array(repeating: UInt8(ascii: "["), count: 62) + Array(repeating: UInt8(ascii: "]"), count: 62)),
+    .valid(
+        "62 nested arrays inside data (depth 64)",
+        value: Array(repeating: UInt8(ascii: "["), count: 62) + Array(repeating: UInt8(ascii: "]"), count: 62)
+    ),
     .valid("other keys around data", line: bytes(#"{"a": [1, {"b": "c"}], "data": {"x": 2}, "z": null}"#)),
 
     // Grammar.
@@ -111,17 +125,25 @@ let validityCases: [ValidityCase] = [
     .invalid("short unicode escape", value: bytes(#""\u12G4""#), "invalid \\u escape", at: 1),
     .invalid("raw unit separator", value: quote + [0x1F] + quote, "unescaped control character 0x1F in string", at: 1),
     .invalid("raw tab", value: bytes("\"a\tb\""), "unescaped control character 0x09 in string", at: 2),
-    .invalid("raw newline far into a string",
-             value: quote + Array(repeating: UInt8(ascii: "a"), count: 37) + [0x0A] + quote,
-             "unescaped control character 0x0A", at: 38),
+    .invalid(
+        "raw newline far into a string",
+        value: quote + Array(repeating: UInt8(ascii: "a"), count: 37) + [0x0A] + quote,
+        "unescaped control character 0x0A",
+        at: 38
+    ),
     .invalid("raw NUL", value: quote + [0x00] + quote, "unescaped control character 0x00"),
 
     // UTF-8.
     .invalid("overlong slash C0 AF", value: quote + [0xC0, 0xAF] + quote, .invalidUTF8, "overlong encoding", at: 1),
     .invalid("overlong three-byte", value: quote + [0xE0, 0x80, 0xAF] + quote, .invalidUTF8, "overlong encoding"),
     .invalid("overlong four-byte", value: quote + [0xF0, 0x80, 0x80, 0xAF] + quote, .invalidUTF8, "overlong"),
-    .invalid("UTF-8 encoded high surrogate", value: quote + [0xED, 0xA0, 0x80] + quote, .invalidUTF8,
-             "UTF-16 surrogate encoded in UTF-8", at: 1),
+    .invalid(
+        "UTF-8 encoded high surrogate",
+        value: quote + [0xED, 0xA0, 0x80] + quote,
+        .invalidUTF8,
+        "UTF-16 surrogate encoded in UTF-8",
+        at: 1
+    ),
     .invalid("UTF-8 encoded low surrogate", value: quote + [0xED, 0xBF, 0xBF] + quote, .invalidUTF8, "surrogate"),
     .invalid("beyond U+10FFFF", value: quote + [0xF4, 0x90, 0x80, 0x80] + quote, .invalidUTF8, "above U+10FFFF"),
     .invalid("lead byte F5", value: quote + [0xF5, 0x80, 0x80, 0x80] + quote, .invalidUTF8, "above U+10FFFF"),
@@ -129,22 +151,41 @@ let validityCases: [ValidityCase] = [
     .invalid("lone continuation byte", value: quote + [0x80] + quote, .invalidUTF8, "unexpected continuation byte"),
     .invalid("truncated two-byte", value: quote + [0xC3] + quote, .invalidUTF8, "truncated", at: 1),
     .invalid("truncated three-byte", value: quote + [0xE2, 0x82] + quote, .invalidUTF8, "truncated"),
-    .invalid("truncated at the end of the line", line: bytes(#"{"data":{"x":""#) + [0xE2, 0x82], .invalidUTF8,
-             "truncated"),
-    .invalid("bad UTF-8 in a key", line: bytes(#"{"data":{""#) + [0xC0, 0x80] + bytes(#"":1}}"#), .invalidUTF8,
-             "overlong"),
+    .invalid(
+        "truncated at the end of the line",
+        line: bytes(#"{"data":{"x":""#) + [0xE2, 0x82],
+        .invalidUTF8,
+        "truncated"
+    ),
+    .invalid(
+        "bad UTF-8 in a key",
+        line: bytes(#"{"data":{""#) + [0xC0, 0x80] + bytes(#"":1}}"#),
+        .invalidUTF8,
+        "overlong"
+    ),
     .invalid("bad UTF-8 outside strings", value: [0xFF], .invalidUTF8, "byte never valid"),
     .invalid("good UTF-8 outside strings", value: [0xC3, 0xA9], "expected a value, found a non-ASCII character"),
 
     // Nesting.
-    .invalid("63 nested arrays inside data (depth 65)",
-             value: Array(repeating: UInt8(ascii: "["), count: 63) + Array(repeating: UInt8(ascii: "]"), count: 63),
-             .tooDeep, "nested deeper than 64 levels", at: 62),
-    .invalid("hostile nesting", value: Array(repeating: UInt8(ascii: "["), count: 100_000), .tooDeep,
-             "nested deeper than 64 levels"),
-    .invalid("deep objects outside data",
-             line: bytes("{\"a\":") + Array(repeating: bytes(#"{"b":"#), count: 70).flatMap { $0 },
-             .tooDeep, "nested deeper"),
+    .invalid(
+        "63 nested arrays inside data (depth 65)",
+        value: Array(repeating: UInt8(ascii: "["), count: 63) + Array(repeating: UInt8(ascii: "]"), count: 63),
+        .tooDeep,
+        "nested deeper than 64 levels",
+        at: 62
+    ),
+    .invalid(
+        "hostile nesting",
+        value: Array(repeating: UInt8(ascii: "["), count: 100_000),
+        .tooDeep,
+        "nested deeper than 64 levels"
+    ),
+    .invalid(
+        "deep objects outside data",
+        line: bytes("{\"a\":") + Array(repeating: bytes(#"{"b":"#), count: 70).flatMap { $0 },
+        .tooDeep,
+        "nested deeper"
+    ),
 
     // Record shape.
     .invalid("top-level array", line: bytes("[1]"), .notAnObject, "top level is an array, not an object", at: 0),
@@ -153,16 +194,27 @@ let validityCases: [ValidityCase] = [
     .invalid("top-level garbage", line: bytes("<html>"), "expected '{', found '<'"),
     .invalid("no data", line: bytes(#"{"ok": true}"#), .missingData, "no \"data\" object", at: 11),
     .invalid("empty object", line: bytes("{}"), .missingData, "no \"data\" object"),
-    .invalid("data is an array", line: bytes(#"{"data": [1]}"#), .dataNotAnObject,
-             "\"data\" is an array, not an object", at: 9),
+    .invalid(
+        "data is an array",
+        line: bytes(#"{"data": [1]}"#),
+        .dataNotAnObject,
+        "\"data\" is an array, not an object",
+        at: 9
+    ),
     .invalid("data is null", line: bytes(#"{"data": null}"#), .dataNotAnObject, "\"data\" is null, not an object"),
-    .invalid("last data is a string", line: bytes(#"{"data": {"x": 1}, "data": "no"}"#), .dataNotAnObject,
-             "\"data\" is a string"),
+    .invalid(
+        "last data is a string",
+        line: bytes(#"{"data": {"x": 1}, "data": "no"}"#),
+        .dataNotAnObject,
+        "\"data\" is a string"
+    ),
     .invalid("data valid but the line is not", line: bytes(#"{"data": {"x": 1}, "ok": tru}"#), "invalid literal"),
 ]
 
-@Test("scanning accepts valid JSON records and refuses invalid ones with a clear reason and offset",
-      arguments: validityCases)
+@Test(
+    "scanning accepts valid JSON records and refuses invalid ones with a clear reason and offset",
+    arguments: validityCases
+)
 func validity(_ c: ValidityCase) {
     let outcome = scan(c.line)
     guard let kind = c.kind else {
@@ -182,11 +234,15 @@ func validity(_ c: ValidityCase) {
 @Test("error descriptions read as quarantine reasons")
 func errorDescriptions() {
     #expect(scan(#"{"data":{"x":"abc}}"#).error?.description == "invalid JSON at byte 13: unterminated string")
-    #expect(scan(#"{"data":{"x":1 "y":2}}"#).error?.description
-        == "invalid JSON at byte 15: expected ',' or '}', found '\"'")
+    #expect(
+        scan(#"{"data":{"x":1 "y":2}}"#).error?.description
+            == "invalid JSON at byte 15: expected ',' or '}', found '\"'"
+    )
     #expect(scan("[1]").error?.description == "invalid record at byte 0: top level is an array, not an object")
-    #expect(scan(record(value: quote + [0xC0, 0xAF] + quote)).error?.description
-        == "invalid UTF-8 at byte 28: overlong encoding")
+    #expect(
+        scan(record(value: quote + [0xC0, 0xAF] + quote)).error?.description
+            == "invalid UTF-8 at byte 28: overlong encoding"
+    )
     #expect(scan(#"{"ok":true}"#).error?.description == "invalid record at byte 10: no \"data\" object")
 }
 
@@ -200,9 +256,14 @@ func depthBudget() {
     #expect(scan(bytes(#"{"data": {"x": 1}}"#), maxDepth: 2).error == nil)
 }
 
+/// A small record with escapes, multi-byte UTF-8, nesting and every kind of value.
+let smallRecord = bytes(
+    #"{"ok": true, "data": {"x": "a\u00fcb", "y": [1.5e3, {"z": null}], "#
+        + #""w": false, "v": "é€😀"}}"#)
+
 @Test("every truncation of a valid record is refused without a crash")
 func truncations() {
-    let line = bytes(#"{"ok": true, "data": {"x": "a\u00fcb", "y": [1.5e3, {"z": null}], "w": false, "v": "é€😀"}}"#)
+    let line = smallRecord
     #expect(scan(line).error == nil)
     for cut in 0..<line.count {
         let error = scan(Array(line[..<cut])).error
@@ -213,7 +274,7 @@ func truncations() {
 
 @Test("flipping any byte of a record never crashes the scanner")
 func byteFlips() {
-    let line = bytes(#"{"ok": true, "data": {"x": "a\u00fcb", "y": [1.5e3, {"z": null}], "w": false, "v": "é€😀"}}"#)
+    let line = smallRecord
     for index in line.indices {
         for replacement: UInt8 in [0x00, 0x22, 0x5C, 0x7B, 0x5D, 0x80, 0xC3, 0xFF] {
             var mutated = line

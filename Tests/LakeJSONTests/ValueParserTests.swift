@@ -32,8 +32,10 @@ func unescapeEscapes() {
     #expect(unescaped(#"\u20AC and \u20ac"#) == bytes("€ and €"))
     #expect(unescaped(#"\uD83D\uDE00!"#) == bytes("😀!"))
     #expect(unescaped(#"\u0000"#) == [0])
-    #expect(unescaped(#"a long run of plain text before \n and after an escape, longer than 8"#)
-        == bytes("a long run of plain text before \n and after an escape, longer than 8"))
+    #expect(
+        unescaped(#"a long run of plain text before \n and after an escape, longer than 8"#)
+            == bytes("a long run of plain text before \n and after an escape, longer than 8")
+    )
     #expect(unescaped("raw é stays") == bytes("raw é stays"))
 }
 
