@@ -1,1 +1,0 @@
-// Module LakeJSON: see Package.swift for its role.
