@@ -1,1 +1,0 @@
-// Module LakeGenerator: see Package.swift for its role.
