@@ -3,7 +3,7 @@ public import LakeCore
 extension Catalog {
     static let fileColumns = """
         file_id, batch_id, table_name, dt, hour, format, path, rows, bytes, sha256, status, schema_fingerprint, stats,
-        created_at, retired_at
+        created_at, retired_at, compaction_id
         """
 
     static func file(from row: SQLRow) -> FileRecord {
@@ -17,17 +17,18 @@ extension Catalog {
             schemaFingerprint: row["schema_fingerprint"].string, stats: row["stats"].string,
             createdAt: row["created_at"].string ?? "")
         record.retiredAt = row["retired_at"].string
+        record.compactionID = row["compaction_id"].string
         return record
     }
 
     func insert(_ file: FileRecord) throws {
         try db.run("""
             INSERT INTO files (file_id, batch_id, table_name, dt, hour, format, path, rows, bytes, sha256, status,
-                schema_fingerprint, stats, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                schema_fingerprint, stats, created_at, retired_at, compaction_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, file.fileID, file.batchID, file.table, file.partition.dateString, file.partition.hour,
                    file.format.rawValue, file.path, file.rows, file.bytes, file.sha256, file.status.rawValue,
-                   file.schemaFingerprint, file.stats, file.createdAt)
+                   file.schemaFingerprint, file.stats, file.createdAt, file.retiredAt, file.compactionID)
     }
 
     /// Inserts or replaces a file row (manifests are rewritten in place under a stable id).

@@ -34,7 +34,7 @@ public final class Catalog {
     }
 
     /// The newest migration this build knows.
-    public static var schemaVersion: Int { Migrations.all.last!.version }
+    public static var schemaVersion: Int { Migrations.all.map(\.version).max()! }
 
     private func migrate() throws {
         try db.transaction {
@@ -49,7 +49,7 @@ public final class Catalog {
                                     + "(\(Catalog.schemaVersion))",
                                 remedy: "upgrade batchlake")
             }
-            for migration in Migrations.all where !applied.contains(migration.version) {
+            for migration in Migrations.all.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
                 try db.execute(migration.sql)
                 try db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                            migration.version, migration.name, Catalog.now())

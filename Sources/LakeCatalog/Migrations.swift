@@ -124,5 +124,27 @@ enum Migrations {
         );
         INSERT INTO counters (name, value) VALUES ('commit_seq', 0);
         """),
+        (3, "compactions", """
+        CREATE TABLE compactions (
+            run_id          TEXT PRIMARY KEY,
+            status          TEXT NOT NULL,
+            owner_host      TEXT,
+            owner_pid       INTEGER,
+            lease_until     TEXT,
+            partitions      INTEGER NOT NULL DEFAULT 0,
+            files_in        INTEGER NOT NULL DEFAULT 0,
+            files_out       INTEGER NOT NULL DEFAULT 0,
+            bytes_in        INTEGER NOT NULL DEFAULT 0,
+            bytes_out       INTEGER NOT NULL DEFAULT 0,
+            rows_in         INTEGER NOT NULL DEFAULT 0,
+            rows_out        INTEGER NOT NULL DEFAULT 0,
+            started_at      TEXT NOT NULL,
+            ended_at        TEXT,
+            seconds         DOUBLE PRECISION,
+            error           TEXT
+        );
+        ALTER TABLE files ADD COLUMN compaction_id TEXT;
+        CREATE INDEX files_by_compaction ON files (compaction_id);
+        """),
     ]
 }

@@ -106,6 +106,8 @@ public struct FileRecord: Sendable, Codable {
     public var stats: String?
     public var createdAt: String
     public var retiredAt: String?
+    /// The compaction run that wrote this file (nil for files written by ingest).
+    public var compactionID: String?
 
     public init(fileID: String, batchID: String?, table: String, partition: PartitionKey, format: FileFormat,
                 path: String, rows: Int, bytes: Int64, sha256: String, status: FileStatus = .active,

@@ -156,7 +156,8 @@ extension Lake {
             report.message = "already ingested as batch \(done.batchID) (\(done.partition.path)); nothing changed"
             return
         }
-        if let running = try catalog.pendingBatch(source: source, sha256: sha) {
+        if let running = try catalog.pendingBatch(source: source, sha256: sha),
+           !ownerIsGone(host: running.ownerHost, pid: running.ownerPID) {
             report.outcome = .inProgress
             report.batchID = running.batchID
             throw LakeError(.temporary,

@@ -36,8 +36,28 @@ extension Lake {
         }
     }
 
-    /// Rewrites a partition's COPY manifest atomically from the catalog's active CSV files.
+    /// Rewrites a partition's COPY manifest atomically from the catalog's active CSV files, under the
+    /// partition's manifest lease so that a concurrent ingest and compaction cannot leave a stale manifest.
     func rewriteManifest(_ tp: TablePartition) throws {
+        try withLease("manifest:\(tp.table)/\(tp.partition.path)") { try writeManifest(tp) }
+    }
+
+    /// Runs `body` holding a short catalog lease, waiting up to about a minute for it.
+    func withLease<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        var waited = 0.0
+        while try !catalog.acquireLease(name, owner: leaseOwner, seconds: 60) {
+            guard waited < 60 else {
+                throw LakeError(.temporary, "lease \(name) stayed held by another process",
+                                remedy: "rerun; every lease expires within a minute")
+            }
+            usleep(50_000)
+            waited += 0.05
+        }
+        defer { try? catalog.releaseLease(name, owner: leaseOwner) }
+        return try body()
+    }
+
+    private func writeManifest(_ tp: TablePartition) throws {
         let csvFiles = try catalog.files(table: tp.table, selector: .hour(tp.partition), format: .csvGzip)
         let key = layout.manifestKey(table: tp.table, partition: tp.partition)
         let fileID = "manifest-\(tp.table)-\(tp.partition.dateString)-\(pad(tp.partition.hour, 2))"
@@ -50,9 +70,17 @@ extension Lake {
             createdAt: Catalog.now()))
     }
 
+    /// Whether a lease owner is a process of this host that no longer exists: its work can be recovered at once
+    /// instead of waiting for the lease to expire. Owners on other hosts are judged by their lease alone.
+    func ownerIsGone(host: String?, pid: Int?) -> Bool {
+        guard let host, let pid, host == ownerHost, pid != ownerPID, pid > 0 else { return false }
+        return kill(pid_t(pid), 0) != 0 && errno == ESRCH
+    }
+
     /// Step 5 of the commit protocol, run first by every command that writes: publishes committed batches and
     /// clears the staging of pending batches whose owner died (lease expired). A live batch is never touched.
     public func recover() throws {
+        try recoverCompactions()
         for batch in try catalog.batches(status: .committed) {
             let retired = try batch.supersedes.map { old in
                 try catalog.files(batchID: old).filter { $0.status == .retired }
@@ -64,7 +92,10 @@ extension Lake {
             }
             try publish(batchID: batch.batchID, retired: retired, partitions: touched.sorted())
         }
-        for batch in try catalog.expiredPendingBatches(now: Catalog.now()) {
+        let orphaned = try catalog.batches(status: .pending).filter { ownerIsGone(host: $0.ownerHost, pid: $0.ownerPID) }
+        let expired = try catalog.expiredPendingBatches(now: Catalog.now())
+        var handled = Set<String>()
+        for batch in expired + orphaned where handled.insert(batch.batchID).inserted {
             try LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: batch.batchID)))
             try catalog.markFailed(
                 batchID: batch.batchID,
