@@ -15,83 +15,193 @@ struct Quarter: Sendable {
 
 enum BerlinData {
     static let quarters: [Quarter] = [
-        Quarter(name: "Mitte (Mitte)", code: 46, postcodes: ["10115", "10117", "10119", "10178", "10179"],
-                rentPerSquareMetre: 1850),
+        Quarter(
+            name: "Mitte (Mitte)",
+            code: 46,
+            postcodes: ["10115", "10117", "10119", "10178", "10179"],
+            rentPerSquareMetre: 1850
+        ),
         Quarter(name: "Tiergarten (Tiergarten)", code: 73, postcodes: ["10785", "10787"], rentPerSquareMetre: 1700),
-        Quarter(name: "Moabit (Tiergarten)", code: 47, postcodes: ["10551", "10553", "10555", "10557", "10559"],
-                rentPerSquareMetre: 1350),
+        Quarter(
+            name: "Moabit (Tiergarten)",
+            code: 47,
+            postcodes: ["10551", "10553", "10555", "10557", "10559"],
+            rentPerSquareMetre: 1350
+        ),
         Quarter(name: "Hansaviertel (Tiergarten)", code: 30, postcodes: ["10557"], rentPerSquareMetre: 1450),
-        Quarter(name: "Wedding (Wedding)", code: 80, postcodes: ["13347", "13349", "13351", "13353"],
-                rentPerSquareMetre: 1150),
-        Quarter(name: "Gesundbrunnen (Wedding)", code: 26, postcodes: ["13355", "13357", "13359"],
-                rentPerSquareMetre: 1100),
-        Quarter(name: "Prenzlauer Berg (Prenzlauer Berg)", code: 59,
-                postcodes: ["10405", "10407", "10435", "10437", "10439"], rentPerSquareMetre: 1600),
-        Quarter(name: "Friedrichshain (Friedrichshain)", code: 21, postcodes: ["10243", "10245", "10247", "10249"],
-                rentPerSquareMetre: 1500),
-        Quarter(name: "Kreuzberg (Kreuzberg)", code: 40,
-                postcodes: ["10961", "10963", "10965", "10967", "10969", "10997", "10999"], rentPerSquareMetre: 1550),
-        Quarter(name: "Charlottenburg (Charlottenburg)", code: 12,
-                postcodes: ["10585", "10587", "10589", "10623", "10625", "10627", "10629"], rentPerSquareMetre: 1500),
-        Quarter(name: "Westend (Charlottenburg)", code: 81, postcodes: ["14050", "14052", "14055", "14057", "14059"],
-                rentPerSquareMetre: 1400),
-        Quarter(name: "Wilmersdorf (Wilmersdorf)", code: 83,
-                postcodes: ["10707", "10709", "10711", "10713", "10715", "10717", "10719"], rentPerSquareMetre: 1450),
+        Quarter(
+            name: "Wedding (Wedding)",
+            code: 80,
+            postcodes: ["13347", "13349", "13351", "13353"],
+            rentPerSquareMetre: 1150
+        ),
+        Quarter(
+            name: "Gesundbrunnen (Wedding)",
+            code: 26,
+            postcodes: ["13355", "13357", "13359"],
+            rentPerSquareMetre: 1100
+        ),
+        Quarter(
+            name: "Prenzlauer Berg (Prenzlauer Berg)",
+            code: 59,
+            postcodes: ["10405", "10407", "10435", "10437", "10439"],
+            rentPerSquareMetre: 1600
+        ),
+        Quarter(
+            name: "Friedrichshain (Friedrichshain)",
+            code: 21,
+            postcodes: ["10243", "10245", "10247", "10249"],
+            rentPerSquareMetre: 1500
+        ),
+        Quarter(
+            name: "Kreuzberg (Kreuzberg)",
+            code: 40,
+            postcodes: ["10961", "10963", "10965", "10967", "10969", "10997", "10999"],
+            rentPerSquareMetre: 1550
+        ),
+        Quarter(
+            name: "Charlottenburg (Charlottenburg)",
+            code: 12,
+            postcodes: ["10585", "10587", "10589", "10623", "10625", "10627", "10629"],
+            rentPerSquareMetre: 1500
+        ),
+        Quarter(
+            name: "Westend (Charlottenburg)",
+            code: 81,
+            postcodes: ["14050", "14052", "14055", "14057", "14059"],
+            rentPerSquareMetre: 1400
+        ),
+        Quarter(
+            name: "Wilmersdorf (Wilmersdorf)",
+            code: 83,
+            postcodes: ["10707", "10709", "10711", "10713", "10715", "10717", "10719"],
+            rentPerSquareMetre: 1450
+        ),
         Quarter(name: "Grunewald (Wilmersdorf)", code: 28, postcodes: ["14193"], rentPerSquareMetre: 1600),
         Quarter(name: "Schmargendorf (Wilmersdorf)", code: 64, postcodes: ["14199"], rentPerSquareMetre: 1350),
-        Quarter(name: "Schöneberg (Schöneberg)", code: 66,
-                postcodes: ["10777", "10779", "10781", "10783", "10823", "10825", "10827", "10829"],
-                rentPerSquareMetre: 1400),
+        Quarter(
+            name: "Schöneberg (Schöneberg)",
+            code: 66,
+            postcodes: ["10777", "10779", "10781", "10783", "10823", "10825", "10827", "10829"],
+            rentPerSquareMetre: 1400
+        ),
         Quarter(name: "Friedenau (Schöneberg)", code: 19, postcodes: ["12159", "12161"], rentPerSquareMetre: 1300),
-        Quarter(name: "Neukölln (Neukölln)", code: 51,
-                postcodes: ["12043", "12045", "12047", "12049", "12051", "12053", "12055", "12057", "12059"],
-                rentPerSquareMetre: 1200),
+        Quarter(
+            name: "Neukölln (Neukölln)",
+            code: 51,
+            postcodes: ["12043", "12045", "12047", "12049", "12051", "12053", "12055", "12057", "12059"],
+            rentPerSquareMetre: 1200
+        ),
         Quarter(name: "Britz (Neukölln)", code: 10, postcodes: ["12347", "12359"], rentPerSquareMetre: 1000),
         Quarter(name: "Buckow (Neukölln)", code: 11, postcodes: ["12349", "12351"], rentPerSquareMetre: 950),
         Quarter(name: "Rudow (Neukölln)", code: 62, postcodes: ["12355", "12357"], rentPerSquareMetre: 950),
-        Quarter(name: "Tempelhof (Tempelhof)", code: 72, postcodes: ["12099", "12101", "12103"],
-                rentPerSquareMetre: 1150),
-        Quarter(name: "Mariendorf (Tempelhof)", code: 45, postcodes: ["12105", "12107", "12109"],
-                rentPerSquareMetre: 1000),
-        Quarter(name: "Lichtenrade (Tempelhof)", code: 43, postcodes: ["12305", "12307", "12309"],
-                rentPerSquareMetre: 950),
-        Quarter(name: "Steglitz (Steglitz)", code: 69, postcodes: ["12157", "12163", "12165", "12167", "12169"],
-                rentPerSquareMetre: 1200),
-        Quarter(name: "Lichterfelde (Steglitz)", code: 44, postcodes: ["12203", "12205", "12207", "12209"],
-                rentPerSquareMetre: 1150),
+        Quarter(
+            name: "Tempelhof (Tempelhof)",
+            code: 72,
+            postcodes: ["12099", "12101", "12103"],
+            rentPerSquareMetre: 1150
+        ),
+        Quarter(
+            name: "Mariendorf (Tempelhof)",
+            code: 45,
+            postcodes: ["12105", "12107", "12109"],
+            rentPerSquareMetre: 1000
+        ),
+        Quarter(
+            name: "Lichtenrade (Tempelhof)",
+            code: 43,
+            postcodes: ["12305", "12307", "12309"],
+            rentPerSquareMetre: 950
+        ),
+        Quarter(
+            name: "Steglitz (Steglitz)",
+            code: 69,
+            postcodes: ["12157", "12163", "12165", "12167", "12169"],
+            rentPerSquareMetre: 1200
+        ),
+        Quarter(
+            name: "Lichterfelde (Steglitz)",
+            code: 44,
+            postcodes: ["12203", "12205", "12207", "12209"],
+            rentPerSquareMetre: 1150
+        ),
         Quarter(name: "Lankwitz (Steglitz)", code: 42, postcodes: ["12247", "12249"], rentPerSquareMetre: 1050),
-        Quarter(name: "Zehlendorf (Zehlendorf)", code: 86, postcodes: ["14163", "14165", "14167", "14169"],
-                rentPerSquareMetre: 1350),
+        Quarter(
+            name: "Zehlendorf (Zehlendorf)",
+            code: 86,
+            postcodes: ["14163", "14165", "14167", "14169"],
+            rentPerSquareMetre: 1350
+        ),
         Quarter(name: "Dahlem (Zehlendorf)", code: 14, postcodes: ["14195"], rentPerSquareMetre: 1550),
         Quarter(name: "Wannsee (Zehlendorf)", code: 79, postcodes: ["14109"], rentPerSquareMetre: 1250),
-        Quarter(name: "Spandau (Spandau)", code: 68, postcodes: ["13581", "13583", "13585", "13587", "13597"],
-                rentPerSquareMetre: 900),
+        Quarter(
+            name: "Spandau (Spandau)",
+            code: 68,
+            postcodes: ["13581", "13583", "13585", "13587", "13597"],
+            rentPerSquareMetre: 900
+        ),
         Quarter(name: "Siemensstadt (Spandau)", code: 67, postcodes: ["13627", "13629"], rentPerSquareMetre: 950),
-        Quarter(name: "Reinickendorf (Reinickendorf)", code: 61, postcodes: ["13403", "13407", "13409"],
-                rentPerSquareMetre: 950),
-        Quarter(name: "Tegel (Reinickendorf)", code: 71, postcodes: ["13503", "13505", "13507"],
-                rentPerSquareMetre: 1000),
+        Quarter(
+            name: "Reinickendorf (Reinickendorf)",
+            code: 61,
+            postcodes: ["13403", "13407", "13409"],
+            rentPerSquareMetre: 950
+        ),
+        Quarter(
+            name: "Tegel (Reinickendorf)",
+            code: 71,
+            postcodes: ["13503", "13505", "13507"],
+            rentPerSquareMetre: 1000
+        ),
         Quarter(name: "Wittenau (Reinickendorf)", code: 84, postcodes: ["13435", "13437"], rentPerSquareMetre: 900),
         Quarter(name: "Frohnau (Reinickendorf)", code: 22, postcodes: ["13465"], rentPerSquareMetre: 1100),
         Quarter(name: "Pankow (Pankow)", code: 56, postcodes: ["13187", "13189"], rentPerSquareMetre: 1250),
-        Quarter(name: "Niederschönhausen (Pankow)", code: 53, postcodes: ["13156", "13158"],
-                rentPerSquareMetre: 1100),
+        Quarter(
+            name: "Niederschönhausen (Pankow)",
+            code: 53,
+            postcodes: ["13156", "13158"],
+            rentPerSquareMetre: 1100
+        ),
         Quarter(name: "Weißensee (Weißensee)", code: 82, postcodes: ["13086", "13088"], rentPerSquareMetre: 1150),
-        Quarter(name: "Lichtenberg (Lichtenberg)", code: 41, postcodes: ["10315", "10317", "10365", "10367"],
-                rentPerSquareMetre: 1050),
-        Quarter(name: "Friedrichsfelde (Lichtenberg)", code: 20, postcodes: ["10315", "10319"],
-                rentPerSquareMetre: 950),
+        Quarter(
+            name: "Lichtenberg (Lichtenberg)",
+            code: 41,
+            postcodes: ["10315", "10317", "10365", "10367"],
+            rentPerSquareMetre: 1050
+        ),
+        Quarter(
+            name: "Friedrichsfelde (Lichtenberg)",
+            code: 20,
+            postcodes: ["10315", "10319"],
+            rentPerSquareMetre: 950
+        ),
         Quarter(name: "Karlshorst (Lichtenberg)", code: 35, postcodes: ["10318"], rentPerSquareMetre: 1100),
-        Quarter(name: "Alt-Hohenschönhausen (Hohenschönhausen)", code: 3, postcodes: ["13053", "13055"],
-                rentPerSquareMetre: 900),
-        Quarter(name: "Marzahn (Marzahn)", code: 90, postcodes: ["12679", "12681", "12685", "12687", "12689"],
-                rentPerSquareMetre: 800),
-        Quarter(name: "Hellersdorf (Hellersdorf)", code: 32, postcodes: ["12619", "12627", "12629"],
-                rentPerSquareMetre: 800),
+        Quarter(
+            name: "Alt-Hohenschönhausen (Hohenschönhausen)",
+            code: 3,
+            postcodes: ["13053", "13055"],
+            rentPerSquareMetre: 900
+        ),
+        Quarter(
+            name: "Marzahn (Marzahn)",
+            code: 90,
+            postcodes: ["12679", "12681", "12685", "12687", "12689"],
+            rentPerSquareMetre: 800
+        ),
+        Quarter(
+            name: "Hellersdorf (Hellersdorf)",
+            code: 32,
+            postcodes: ["12619", "12627", "12629"],
+            rentPerSquareMetre: 800
+        ),
         Quarter(name: "Kaulsdorf (Hellersdorf)", code: 36, postcodes: ["12621"], rentPerSquareMetre: 900),
         Quarter(name: "Mahlsdorf (Hellersdorf)", code: 91, postcodes: ["12623"], rentPerSquareMetre: 950),
-        Quarter(name: "Köpenick (Köpenick)", code: 39, postcodes: ["12555", "12557", "12559"],
-                rentPerSquareMetre: 1000),
+        Quarter(
+            name: "Köpenick (Köpenick)",
+            code: 39,
+            postcodes: ["12555", "12557", "12559"],
+            rentPerSquareMetre: 1000
+        ),
         Quarter(name: "Friedrichshagen (Köpenick)", code: 18, postcodes: ["12587"], rentPerSquareMetre: 1050),
         Quarter(name: "Adlershof (Treptow)", code: 1, postcodes: ["12489"], rentPerSquareMetre: 1050),
         Quarter(name: "Johannisthal (Treptow)", code: 34, postcodes: ["12487"], rentPerSquareMetre: 950),

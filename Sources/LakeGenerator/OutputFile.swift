@@ -82,8 +82,11 @@ final class OutputFile {
     static func error(_ what: String, path: String, call: String) -> LakeError {
         let code = errno
         return LakeError(
-            .io, "\(what) \(path)", remedy: "check that the directory exists, is writable and has free space",
-            cause: SystemCallError(call: call, errno: code))
+            .io,
+            "\(what) \(path)",
+            remedy: "check that the directory exists, is writable and has free space",
+            cause: SystemCallError(call: call, errno: code)
+        )
     }
 }
 

@@ -114,9 +114,23 @@ struct Planner {
         }
 
         var summary = GeneratedFile(
-            path: "", fileName: "", memberName: nil, hour: hour, lineCount: lines.count, goodLines: 0,
-            newListingLines: 0, updateLines: 0, redeliveredLines: 0, duplicateLines: 0, blankLines: 0, badLines: [:],
-            versions: [], jsonBytes: 0, fileBytes: 0, endsWithNewline: true)
+            path: "",
+            fileName: "",
+            memberName: nil,
+            hour: hour,
+            lineCount: lines.count,
+            goodLines: 0,
+            newListingLines: 0,
+            updateLines: 0,
+            redeliveredLines: 0,
+            duplicateLines: 0,
+            blankLines: 0,
+            badLines: [:],
+            versions: [],
+            jsonBytes: 0,
+            fileBytes: 0,
+            endsWithNewline: true
+        )
         for line in lines {
             switch line {
             case .good(let listing, let role):
@@ -137,16 +151,32 @@ struct Planner {
             lines[lines.count - 1] = .blank(variant: 3)  // an empty last line without a newline would not exist
         }
         summary.endsWithNewline = !lacksFinalNewline
-        return HourPlan(hour: hour, lines: lines, duplicated: duplicated, lacksFinalNewline: lacksFinalNewline,
-                        summary: summary)
+        return HourPlan(
+            hour: hour,
+            lines: lines,
+            duplicated: duplicated,
+            lacksFinalNewline: lacksFinalNewline,
+            summary: summary
+        )
     }
 
     /// Totals over all files, and the distinct dimension keys among good records.
     func report(files: [GeneratedFile]) -> GenerationReport {
         var report = GenerationReport(
-            files: files, goodVersions: [], badLines: [:], goodLines: 0, updateLines: 0, redeliveredLines: 0,
-            duplicateLines: 0, blankLines: 0, jsonBytes: 0, distinctListings: 0, distinctAgencies: 0,
-            distinctAddresses: 0, distinctQuarters: 0)
+            files: files,
+            goodVersions: [],
+            badLines: [:],
+            goodLines: 0,
+            updateLines: 0,
+            redeliveredLines: 0,
+            duplicateLines: 0,
+            blankLines: 0,
+            jsonBytes: 0,
+            distinctListings: 0,
+            distinctAgencies: 0,
+            distinctAddresses: 0,
+            distinctQuarters: 0
+        )
         for file in files {
             report.goodVersions.formUnion(file.versions)
             for (kind, count) in file.badLines { report.badLines[kind, default: 0] += count }
@@ -172,8 +202,11 @@ struct Planner {
     }
 
     func version(of listing: Listing) -> ListingVersion {
-        ListingVersion(listingID: String(listing.id), modifiedAt: listing.modifiedAtText,
-                       modifiedAtMicroseconds: listing.modifiedMillis * 1_000)
+        ListingVersion(
+            listingID: String(listing.id),
+            modifiedAt: listing.modifiedAtText,
+            modifiedAtMicroseconds: listing.modifiedMillis * 1_000
+        )
     }
 
     private mutating func newListing(hourStart: Int64) -> Listing {
@@ -190,22 +223,37 @@ struct Planner {
         let perSquareMetre = min(max(quarter.rentPerSquareMetre * (70 + rng.below(60)) / 100, 800), 2_500)
         var baseRent = living * perSquareMetre / 100
         if rng.chance(0.5) { baseRent = baseRent / 100 * 100 }
-        var service = living * (150 + rng.below(150)) / 10_000
+        var service = living * (150 + rng.below(150)) / 100  // 1.50–3.00 €/m²
         if rng.chance(0.7) { service = service / 100 * 100 }
         var heating = -1
         if rng.chance(0.75) {
-            heating = living * (70 + rng.below(80)) / 10_000
+            heating = living * (70 + rng.below(80)) / 100  // 0.70–1.50 €/m²
             if rng.chance(0.7) { heating = heating / 100 * 100 }
         }
         // Most records change inside their batch's hour, some in the half hour before.
-        let modified = rng.chance(0.9) ? hourStart + Int64(rng.below(3_600_000))
+        let modified =
+            rng.chance(0.9)
+            ? hourStart + Int64(rng.below(3_600_000))
             : hourStart - 1_800_000 + Int64(rng.below(1_800_000))
         let created = modified - Int64(rng.int(3_600...60_000_000)) * 1_000 - Int64(rng.below(1_000))
         return Listing(
-            id: id, seed: rng.next(), quarter: quarterIndex, postcode: rng.below(quarter.postcodes.count),
-            agency: agency, street: street, houseNumber: rng.int(1...150), livingSpace: living, rooms: rooms,
-            baseRent: baseRent, serviceCharge: service, heatingCosts: heating, createdMillis: created / 1000 * 1000,
-            modifiedMillis: modified, modifiedInBerlinTime: rng.chance(0.15), hasLastModificationDate: rng.chance(0.95))
+            id: id,
+            seed: rng.next(),
+            quarter: quarterIndex,
+            postcode: rng.below(quarter.postcodes.count),
+            agency: agency,
+            street: street,
+            houseNumber: rng.int(1...150),
+            livingSpace: living,
+            rooms: rooms,
+            baseRent: baseRent,
+            serviceCharge: service,
+            heatingCosts: heating,
+            createdMillis: created / 1000 * 1000,
+            modifiedMillis: modified,
+            modifiedInBerlinTime: rng.chance(0.15),
+            hasLastModificationDate: rng.chance(0.95)
+        )
     }
 
     /// A new rent between 6% lower and 9% higher, never the same, in whole euros when the old one was.

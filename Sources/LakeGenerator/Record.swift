@@ -207,20 +207,42 @@ struct RecordRenderer {
         out.key("publishDate")
         out.append(0x22); out.putTimestamp(millis: listing.createdMillis, berlin: true); out.append(0x22)
         out.key("xlink_href")
-        out.put("\"https://rest.immobilienscout24.de/restapi/api/search/v1.0/expose/"); out.put(idText); out.append(0x22)
+        out.put("\"https://rest.immobilienscout24.de/restapi/api/search/v1.0/expose/"); out.put(idText);
+        out.append(0x22)
 
         // Ad links: the same long query twice, with and without scheme.
         scratch.removeAll(keepingCapacity: true)
-        appendAdQuery(listing, contact: contact, idText: idText, constructionYear: constructionYear,
-                      lastRefurbishment: lastRefurbishment, floor: floor, numberOfFloors: numberOfFloors,
-                      thermal: thermal, balcony: balcony, kitchen: kitchen, lift: lift, garden: garden,
-                      cellar: cellar, apartmentType: apartmentType, condition: condition, interior: interior,
-                      heating: heating, pets: pets, pictures: pictures, quarter: q)
+        appendAdQuery(
+            listing,
+            contact: contact,
+            idText: idText,
+            constructionYear: constructionYear,
+            lastRefurbishment: lastRefurbishment,
+            floor: floor,
+            numberOfFloors: numberOfFloors,
+            thermal: thermal,
+            balcony: balcony,
+            kitchen: kitchen,
+            lift: lift,
+            garden: garden,
+            cellar: cellar,
+            apartmentType: apartmentType,
+            condition: condition,
+            interior: interior,
+            heating: heating,
+            pets: pets,
+            pictures: pictures,
+            quarter: q
+        )
         out.key("adLinkForJSONP_xlink_href")
-        out.put("\"pubads.g.doubleclick.net/gampad/adx?iu=/4467/IS24_APP_DE/app_gallery_ad&sz=420x315&c=2&dpt=1&pre=1%3Dis54&tile=1&m=text/xml&t=")
+        out.put(
+            "\"pubads.g.doubleclick.net/gampad/adx?iu=/4467/IS24_APP_DE/app_gallery_ad&sz=420x315&c=2&dpt=1&pre=1%3Dis54&tile=1&m=text/xml&t="
+        )
         out.put(scratch); out.append(0x22)
         out.key("adLinkForXMLData_xlink_href")
-        out.put("\"https://pubads.g.doubleclick.net/gampad/adx?iu=/4467/IS24_APP_DE/app_gallery_ad&sz=420x315&c=2&dpt=1&pre=1%3Dis54&tile=1&m=text/xml&t=")
+        out.put(
+            "\"https://pubads.g.doubleclick.net/gampad/adx?iu=/4467/IS24_APP_DE/app_gallery_ad&sz=420x315&c=2&dpt=1&pre=1%3Dis54&tile=1&m=text/xml&t="
+        )
         out.put(scratch); out.append(0x22)
 
         // --- contact ---
@@ -234,7 +256,8 @@ struct RecordRenderer {
         }
         if has(.contactCellPhone) {
             out.key("contactDetails_cellPhoneNumber")
-            out.put("\"0"); out.put(contact.cellArea); out.append(0x20); out.put(contact.cellSubscriber); out.append(0x22)
+            out.put("\"0"); out.put(contact.cellArea); out.append(0x20); out.put(contact.cellSubscriber);
+            out.append(0x22)
             out.key("contactDetails_cellPhoneNumberAreaCode"); out.putQuoted(contact.cellArea)
             out.key("contactDetails_cellPhoneNumberCountryCode"); out.putQuoted("+49")
             out.key("contactDetails_cellPhoneNumberSubscriber"); out.putQuoted(contact.cellSubscriber)
@@ -309,7 +332,10 @@ struct RecordRenderer {
         out.key("realEstate_address_geoHierarchy_region_geoCodeId"); out.putInt(3)
         out.key("realEstate_address_geoHierarchy_region_name"); out.putQuoted("Berlin")
         let hasStreet = listing.street >= 0
-        if hasStreet { out.key("realEstate_address_houseNumber"); out.append(0x22); out.putInt(listing.houseNumber); out.append(0x22) }
+        if hasStreet {
+            out.key("realEstate_address_houseNumber"); out.append(0x22); out.putInt(listing.houseNumber);
+            out.append(0x22)
+        }
         out.key("realEstate_address_postcode"); out.putQuoted(q.postcodes[listing.postcode])
         if hasStreet { out.key("realEstate_address_preciseHouseNumber"); out.putFlag(true) }
         out.key("realEstate_address_quarter"); out.putQuoted(q.name.bytes(ascii: ascii))
@@ -318,7 +344,8 @@ struct RecordRenderer {
             if has(.coordinates) {
                 out.key("realEstate_address_wgs84Coordinate_latitude"); out.putInt(latitude / 100_000); out.append(0x2E)
                 out.putInt(latitude % 100_000, width: 5)
-                out.key("realEstate_address_wgs84Coordinate_longitude"); out.putInt(longitude / 100_000); out.append(0x2E)
+                out.key("realEstate_address_wgs84Coordinate_longitude"); out.putInt(longitude / 100_000);
+                out.append(0x2E)
                 out.putInt(longitude % 100_000, width: 5)
             }
         }
@@ -330,13 +357,17 @@ struct RecordRenderer {
             out.put(idText); out.put("/attachment\", \"attachment\": [")
             for (i, p) in pictureIDs.enumerated() {
                 if i > 0 { out.put(", ") }
-                out.put("{\"@xsi.type\": \"common:Picture\", \"@xlink.href\": \"https://rest.immobilienscout24.de/restapi/api/search/v1.0/expose/")
+                out.put(
+                    "{\"@xsi.type\": \"common:Picture\", \"@xlink.href\": \"https://rest.immobilienscout24.de/restapi/api/search/v1.0/expose/"
+                )
                 out.put(idText); out.put("/attachment/"); out.putInt(i + 1)
                 out.put("\", \"@id\": \""); out.putInt(i + 1)
                 out.put("\", \"@modification\": "); out.put(modified)
                 out.put(", \"@creation\": "); out.put(modified)
                 out.put(", \"@publishDate\": "); out.put(modified)
-                let title = i == pictures - 1 && pictures > 3 ? u.pictureTitles.count - 1 : Int(p.0 % UInt64(u.pictureTitles.count - 1))
+                let title =
+                    i == pictures - 1 && pictures > 3
+                    ? u.pictureTitles.count - 1 : Int(p.0 % UInt64(u.pictureTitles.count - 1))
                 out.put(", \"title\": "); out.putQuoted(u.pictureTitles[title].bytes(ascii: ascii))
                 out.put(", \"floorplan\": "); out.putFlag(title == u.pictureTitles.count - 1)
                 out.put(", \"titlePicture\": "); out.putFlag(i == 0)
@@ -366,15 +397,23 @@ struct RecordRenderer {
         }
         out.key("realEstate_builtInKitchen"); out.putFlag(kitchen)
         out.key("realEstate_calculatedTotalRent"); out.putHundredths(listing.totalRent)
-        out.key("realEstate_calculatedTotalRentScope"); out.putQuoted(listing.heatingCosts >= 0 ? "WARM_RENT" : "EXTRA_COSTS")
-        if has(.cellar) { out.key("realEstate_cellar"); if cellar { out.putFlag(true) } else { out.putQuoted("NOT_APPLICABLE") } }
+        out.key("realEstate_calculatedTotalRentScope");
+        out.putQuoted(listing.heatingCosts >= 0 ? "WARM_RENT" : "EXTRA_COSTS")
+        if has(.cellar) {
+            out.key("realEstate_cellar"); if cellar { out.putFlag(true) } else { out.putQuoted("NOT_APPLICABLE") }
+        }
         out.key("realEstate_certificateOfEligibilityNeeded"); out.putFlag(formFields >> 50 & 15 == 0)
         if has(.condition) { out.key("realEstate_condition"); out.putQuoted(conditions[condition]) }
         if has(.constructionYear) {
             out.key("realEstate_constructionYear")
-            if numbersAsStrings { out.append(0x22); out.putInt(constructionYear); out.append(0x22) } else { out.putInt(constructionYear) }
+            if numbersAsStrings {
+                out.append(0x22); out.putInt(constructionYear); out.append(0x22)
+            } else {
+                out.putInt(constructionYear)
+            }
         }
-        out.key("realEstate_courtage_hasCourtage"); out.putQuoted(isAgency && formFields >> 54 & 3 == 0 ? "YES" : "NOT_APPLICABLE")
+        out.key("realEstate_courtage_hasCourtage");
+        out.putQuoted(isAgency && formFields >> 54 & 3 == 0 ? "YES" : "NOT_APPLICABLE")
         out.key("realEstate_creationDate")
         out.append(0x22); out.putTimestamp(millis: listing.createdMillis, berlin: true); out.append(0x22)
         if has(.deposit) { out.key("realEstate_deposit"); out.putQuoted(deposit.bytes(ascii: ascii)) }
@@ -387,7 +426,8 @@ struct RecordRenderer {
             out.key("realEstate_energyCertificate_energyCertificateAvailability"); out.putQuoted("AVAILABLE")
             out.key("realEstate_energyCertificate_energyCertificateCreationDate")
             out.putQuoted(thermal % 3 == 0 ? "FROM_01_MAY_2014" : "BEFORE_01_MAY_2014")
-            out.key("realEstate_energyConsumptionContainsWarmWater"); out.putQuoted(thermal % 5 == 0 ? "YES" : "NOT_APPLICABLE")
+            out.key("realEstate_energyConsumptionContainsWarmWater");
+            out.putQuoted(thermal % 5 == 0 ? "YES" : "NOT_APPLICABLE")
             out.key("realEstate_energyPerformanceCertificate"); out.putFlag(true)
         }
         out.key("realEstate_externalId"); out.putQuoted(idText)
@@ -425,7 +465,9 @@ struct RecordRenderer {
         if has(.lastRefurbishment) { out.key("realEstate_lastRefurbishment"); out.putInt(lastRefurbishment) }
         if has(.lift) { out.key("realEstate_lift"); out.putFlag(lift) }
         out.key("realEstate_livingSpace")
-        if numbersAsStrings { out.append(0x22); out.putHundredths(listing.livingSpace); out.append(0x22) } else {
+        if numbersAsStrings {
+            out.append(0x22); out.putHundredths(listing.livingSpace); out.append(0x22)
+        } else {
             out.putHundredths(listing.livingSpace)
         }
         if has(.locationNote) {
@@ -435,7 +477,9 @@ struct RecordRenderer {
         }
         if has(.numberOfFloors) { out.key("realEstate_numberOfFloors"); out.putInt(numberOfFloors) }
         out.key("realEstate_numberOfRooms")
-        if numbersAsStrings { out.append(0x22); out.putHundredths(listing.rooms * 50); out.append(0x22) } else {
+        if numbersAsStrings {
+            out.append(0x22); out.putHundredths(listing.rooms * 50); out.append(0x22)
+        } else {
             out.putHundredths(listing.rooms * 50)
         }
         if has(.otherNote) {
@@ -446,7 +490,9 @@ struct RecordRenderer {
         if has(.petsAllowed) { out.key("realEstate_petsAllowed"); out.putQuoted(petsAllowedValues[pets]) }
         for k in [0, 1] {
             out.key(k == 0 ? "realEstate_referencePriceApiCall" : "realEstate_referencePriceServiceCall")
-            out.put("\"https://www.immobilienscout24.de/realestatevaluation/ajax/v2.2/referenceprice/region/3/city/1/district/")
+            out.put(
+                "\"https://www.immobilienscout24.de/realestatevaluation/ajax/v2.2/referenceprice/region/3/city/1/district/"
+            )
             out.putInt(q.quarter.code); out.put("?realEstateType=0&price=")
             out.putHundredths(listing.baseRent * 100 / max(listing.livingSpace, 1))
             out.put("&livingArea="); out.putHundredths(listing.livingSpace)
@@ -485,7 +531,8 @@ struct RecordRenderer {
             appendPictureURLs(pictureIDs[0], into: &out)
         }
         if has(.totalRent) { out.key("realEstate_totalRent"); out.putHundredths(listing.totalRent) }
-        out.key("realEstate_useAsFlatshareRoom"); out.putQuoted(listing.rooms >= 6 && formFields >> 58 & 3 == 0 ? "YES" : "NOT_APPLICABLE")
+        out.key("realEstate_useAsFlatshareRoom");
+        out.putQuoted(listing.rooms >= 6 && formFields >> 58 & 3 == 0 ? "YES" : "NOT_APPLICABLE")
         out.key("realtorValuationJSONLink_xlink_href")
         out.putQuoted("https://www.immobilienscout24.de/expose/realtorEvaluation/no-information")
         out.key("realtorValuationV2JSONLink_xlink_href")
@@ -497,19 +544,39 @@ struct RecordRenderer {
 
     /// `[{"url": [{"@scale": …, "@href": …}, … seven scales]}]` for one picture.
     private func appendPictureURLs(_ p: (UInt64, UInt64, Int), into out: inout [UInt8]) {
-        scratchPicture(p, into: &out, scale: "SCALE_60x60", path: "/ORIG/resize/60x60%3E/extent/60x60/format/jpg", first: true)
+        scratchPicture(
+            p,
+            into: &out,
+            scale: "SCALE_60x60",
+            path: "/ORIG/resize/60x60%3E/extent/60x60/format/jpg",
+            first: true
+        )
         scratchPicture(p, into: &out, scale: "SCALE_118x118", path: "/ORIG/resize/118x118%3E/extent/118x118/format/jpg")
         scratchPicture(p, into: &out, scale: "SCALE_210x210", path: "/ORIG/resize/210x210%3E/format/jpg")
         scratchPicture(p, into: &out, scale: "SCALE_540x540", path: "/ORIG/resize/540x540%3E/format/jpg")
         scratchPicture(p, into: &out, scale: "SCALE", path: "/ORIG/resize/%WIDTH%x%HEIGHT%%3E/format/jpg")
-        scratchPicture(p, into: &out, scale: "SCALE_AND_CROP", path: "/ORIG/legacy_thumbnail/%WIDTH%x%HEIGHT%/format/jpg")
-        scratchPicture(p, into: &out, scale: "WHITE_FILLING",
-                       path: "/ORIG/resize/%WIDTH%x%HEIGHT%%3E/extent/%WIDTH%x%HEIGHT%/format/jpg")
+        scratchPicture(
+            p,
+            into: &out,
+            scale: "SCALE_AND_CROP",
+            path: "/ORIG/legacy_thumbnail/%WIDTH%x%HEIGHT%/format/jpg"
+        )
+        scratchPicture(
+            p,
+            into: &out,
+            scale: "WHITE_FILLING",
+            path: "/ORIG/resize/%WIDTH%x%HEIGHT%%3E/extent/%WIDTH%x%HEIGHT%/format/jpg"
+        )
         out.put("]}]")
     }
 
-    private func scratchPicture(_ p: (UInt64, UInt64, Int), into out: inout [UInt8], scale: StaticString,
-                                path: StaticString, first: Bool = false) {
+    private func scratchPicture(
+        _ p: (UInt64, UInt64, Int),
+        into out: inout [UInt8],
+        scale: StaticString,
+        path: StaticString,
+        first: Bool = false
+    ) {
         out.put(first ? "[{\"url\": [{\"@scale\": \"" : ", {\"@scale\": \"")
         out.put(scale)
         out.put("\", \"@href\": \"https://pictures.immobilienscout24.de/listings/")
@@ -530,9 +597,25 @@ struct RecordRenderer {
     }
 
     private mutating func appendAdQuery(
-        _ l: Listing, contact: Contact, idText: [UInt8], constructionYear: Int, lastRefurbishment: Int, floor: Int,
-        numberOfFloors: Int, thermal: Int, balcony: Bool, kitchen: Bool, lift: Bool, garden: Bool, cellar: Bool,
-        apartmentType: Int, condition: Int, interior: Int, heating: Int, pets: Int, pictures: Int,
+        _ l: Listing,
+        contact: Contact,
+        idText: [UInt8],
+        constructionYear: Int,
+        lastRefurbishment: Int,
+        floor: Int,
+        numberOfFloors: Int,
+        thermal: Int,
+        balcony: Bool,
+        kitchen: Bool,
+        lift: Bool,
+        garden: Bool,
+        cellar: Bool,
+        apartmentType: Int,
+        condition: Int,
+        interior: Int,
+        heating: Int,
+        pets: Int,
+        pictures: Int,
         quarter q: EncodedQuarter
     ) {
         func yn(_ b: Bool) -> StaticString { b ? "y" : "n" }
@@ -584,8 +667,14 @@ struct RecordRenderer {
     }
 
     /// Sentences until `length` bytes, with a paragraph break now and then.
-    private func appendText(_ sentences: [Sentence], length: Int, quarter: EncodedQuarter, ascii: Bool,
-                            rng: inout Xoshiro256, into out: inout [UInt8]) {
+    private func appendText(
+        _ sentences: [Sentence],
+        length: Int,
+        quarter: EncodedQuarter,
+        ascii: Bool,
+        rng: inout Xoshiro256,
+        into out: inout [UInt8]
+    ) {
         let start = out.count
         var first = true
         while out.count - start < length {
@@ -603,8 +692,13 @@ struct RecordRenderer {
         }
     }
 
-    private func appendFurnishing(length: Int, quarter: EncodedQuarter, ascii: Bool, rng: inout Xoshiro256,
-                                  into out: inout [UInt8]) {
+    private func appendFurnishing(
+        length: Int,
+        quarter: EncodedQuarter,
+        ascii: Bool,
+        rng: inout Xoshiro256,
+        into out: inout [UInt8]
+    ) {
         let start = out.count
         out.put("Die Wohnung verf")
         out.put(ascii ? "\\u00fcgt \\u00fcber" : "ügt über")

@@ -64,8 +64,10 @@ struct Universe: Sendable {
         func sentences(_ list: [String]) -> [Sentence] {
             list.map { text in
                 let parts = text.split(separator: "%Q", maxSplits: 1, omittingEmptySubsequences: false)
-                return Sentence(head: EncodedText(String(parts[0])),
-                                tail: parts.count > 1 ? EncodedText(String(parts[1])) : nil)
+                return Sentence(
+                    head: EncodedText(String(parts[0])),
+                    tail: parts.count > 1 ? EncodedText(String(parts[1])) : nil
+                )
             }
         }
         quarters = BerlinData.quarters.map { q in
@@ -74,8 +76,13 @@ struct Universe: Sendable {
             var full: [UInt8] = Array("1276003001".utf8)
             full.putInt(q.code, width: 3)
             return EncodedQuarter(
-                quarter: q, name: EncodedText(q.name), shortName: EncodedText(short), regio3: Array(regio.utf8),
-                postcodes: q.postcodes.map { Array($0.utf8) }, fullGeoCodeID: full)
+                quarter: q,
+                name: EncodedText(q.name),
+                shortName: EncodedText(short),
+                regio3: Array(regio.utf8),
+                postcodes: q.postcodes.map { Array($0.utf8) },
+                fullGeoCodeID: full
+            )
         }
         streets = encode(BerlinData.streets)
         firstNamesMale = encode(BerlinData.firstNamesMale)
@@ -116,15 +123,23 @@ struct Universe: Sendable {
             houseNumber.putInt(rng.int(1...180))
             agencies.append(
                 Contact(
-                    customerID: customerID, customerDigits: Array(String(number).utf8),
-                    company: EncodedText(company), salutation: salutation, firstname: EncodedText(first),
+                    customerID: customerID,
+                    customerDigits: Array(String(number).utf8),
+                    company: EncodedText(company),
+                    salutation: salutation,
+                    firstname: EncodedText(first),
                     lastname: EncodedText(rng.pick(BerlinData.lastNames)),
-                    street: EncodedText(rng.pick(BerlinData.streets)), houseNumber: houseNumber,
+                    street: EncodedText(rng.pick(BerlinData.streets)),
+                    houseNumber: houseNumber,
                     postcode: Array(rng.pick(agencyQuarter.postcodes).utf8),
                     email: Array("kontakt@\(slug).de".utf8),
                     homepage: Array("http://www.\(slug).de".utf8),
-                    phoneSubscriber: Universe.subscriber(&rng), cellArea: Universe.cellArea(&rng),
-                    cellSubscriber: Universe.subscriber(&rng), faxSubscriber: Universe.subscriber(&rng)))
+                    phoneSubscriber: Universe.subscriber(&rng),
+                    cellArea: Universe.cellArea(&rng),
+                    cellSubscriber: Universe.subscriber(&rng),
+                    faxSubscriber: Universe.subscriber(&rng)
+                )
+            )
         }
         self.agencies = agencies
     }
@@ -134,10 +149,22 @@ struct Universe: Sendable {
         let salutation = rng.below(2)
         let first = salutation == 1 ? rng.pick(firstNamesFemale) : rng.pick(firstNamesMale)
         return Contact(
-            customerID: nil, customerDigits: nil, company: nil, salutation: salutation, firstname: first,
-            lastname: rng.pick(lastNames), street: nil, houseNumber: nil, postcode: nil, email: nil, homepage: nil,
-            phoneSubscriber: Universe.subscriber(&rng), cellArea: Universe.cellArea(&rng),
-            cellSubscriber: Universe.subscriber(&rng), faxSubscriber: nil)
+            customerID: nil,
+            customerDigits: nil,
+            company: nil,
+            salutation: salutation,
+            firstname: first,
+            lastname: rng.pick(lastNames),
+            street: nil,
+            houseNumber: nil,
+            postcode: nil,
+            email: nil,
+            homepage: nil,
+            phoneSubscriber: Universe.subscriber(&rng),
+            cellArea: Universe.cellArea(&rng),
+            cellSubscriber: Universe.subscriber(&rng),
+            faxSubscriber: nil
+        )
     }
 
     /// `29 66 83 00`: Berlin numbers have 7 or 8 digits, written in pairs.
@@ -152,7 +179,9 @@ struct Universe: Sendable {
     }
 
     static func cellArea(_ rng: inout Xoshiro256) -> [UInt8] {
-        Array(rng.pick(["151", "152", "157", "160", "162", "163", "170", "171", "172", "173", "176", "177", "179"]).utf8)
+        Array(
+            rng.pick(["151", "152", "157", "160", "162", "163", "170", "171", "172", "173", "176", "177", "179"]).utf8
+        )
     }
 }
 

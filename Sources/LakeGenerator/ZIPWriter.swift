@@ -43,8 +43,11 @@ public final class ZIPWriter {
 
         /// Creates options; every parameter has the ordinary default.
         public init(
-            method: CompressionMethod = .deflate, compressionLevel: Int32 = 6, usesDataDescriptor: Bool = false,
-            modificationTime: Int64 = 315_532_800, declaredUncompressedSize: UInt32? = nil,
+            method: CompressionMethod = .deflate,
+            compressionLevel: Int32 = 6,
+            usesDataDescriptor: Bool = false,
+            modificationTime: Int64 = 315_532_800,
+            declaredUncompressedSize: UInt32? = nil,
             declaredCRC32: UInt32? = nil
         ) {
             self.method = method
@@ -107,9 +110,17 @@ public final class ZIPWriter {
         let isDirectory = name.hasSuffix("/")
         let mode: UInt32 = isDirectory ? 0o040755 : 0o100644
         let entry = Entry(
-            name: nameBytes, flags: flags, method: options.method.code, dosTime: time, dosDate: date, crc: 0,
-            compressedSize: 0, uncompressedSize: 0, localHeaderOffset: try offset32(file.offset),
-            externalAttributes: mode << 16 | (isDirectory ? 0x10 : 0))
+            name: nameBytes,
+            flags: flags,
+            method: options.method.code,
+            dosTime: time,
+            dosDate: date,
+            crc: 0,
+            compressedSize: 0,
+            uncompressedSize: 0,
+            localHeaderOffset: try offset32(file.offset),
+            externalAttributes: mode << 16 | (isDirectory ? 0x10 : 0)
+        )
         var header: [UInt8] = []
         header.reserveCapacity(30 + nameBytes.count)
         header.le32(0x0403_4B50)
@@ -236,8 +247,11 @@ public final class ZIPWriter {
     private func offset32(_ value: Int64) throws -> UInt32 {
         guard value < 0xFFFF_FFFF else {
             throw LakeError(
-                .usage, "ZIP archive or member reaches 4 GiB, which needs Zip64", remedy: "generate smaller batches",
-                location: .init(file: path))
+                .usage,
+                "ZIP archive or member reaches 4 GiB, which needs Zip64",
+                remedy: "generate smaller batches",
+                location: .init(file: path)
+            )
         }
         return UInt32(value)
     }

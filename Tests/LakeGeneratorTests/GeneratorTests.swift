@@ -8,13 +8,29 @@ import Testing
 struct GeneratorTests {
     static let start = PartitionKey(year: 2019, month: 1, day: 13, hour: 22)
 
-    private func generate(_ dir: TemporaryDirectory, sub: String = "out", hours: Int = 3, perHour: Int = 60,
-                          seed: UInt64 = 7, messy: Bool = false, format: BatchFileFormat = .zip) throws
+    private func generate(
+        _ dir: TemporaryDirectory,
+        sub: String = "out",
+        hours: Int = 3,
+        perHour: Int = 60,
+        seed: UInt64 = 7,
+        messy: Bool = false,
+        format: BatchFileFormat = .zip
+    ) throws
         -> GenerationReport
     {
         try Generator.generate(
-            GeneratorOptions(outputDirectory: dir.path + "/" + sub, hours: hours, perHour: perHour, seed: seed,
-                             start: Self.start, isMessy: messy, format: format, syncsFiles: false))
+            GeneratorOptions(
+                outputDirectory: dir.path + "/" + sub,
+                hours: hours,
+                perHour: perHour,
+                seed: seed,
+                start: Self.start,
+                isMessy: messy,
+                format: format,
+                syncsFiles: false
+            )
+        )
     }
 
     private func contents(_ report: GenerationReport) throws -> [Data] {
@@ -31,10 +47,12 @@ struct GeneratorTests {
         #expect(try contents(a) == contents(b))
         #expect(try contents(a) != contents(c))
         #expect(a.goodVersions == b.goodVersions)
-        #expect(a.files.map(\.fileName) == [
-            "immobilienscout24_berlin_20190113_22.zip", "immobilienscout24_berlin_20190113_23.zip",
-            "immobilienscout24_berlin_20190114_00.zip",
-        ])
+        #expect(
+            a.files.map(\.fileName) == [
+                "immobilienscout24_berlin_20190113_22.zip", "immobilienscout24_berlin_20190113_23.zip",
+                "immobilienscout24_berlin_20190114_00.zip",
+            ]
+        )
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/a")
         #expect(leftovers.sorted() == a.files.map(\.fileName).sorted(), "no temporary files left behind")
     }
@@ -145,6 +163,8 @@ struct GeneratorTests {
             if let living = r.living {
                 #expect((20...250).contains(living))
                 #expect((7.9...25.1).contains(rent / living), "\(rent) € for \(living) m²")
+                #expect((1.4...3.1).contains(service / living), "service charge \(service) € for \(living) m²")
+                if let heating = r.heating { #expect((0.6...1.6).contains(heating / living), "heating \(heating) €") }
             }
             if let cwid = r.cwid { #expect(cwid.count == 10 && cwid.hasPrefix("00")) }
         }

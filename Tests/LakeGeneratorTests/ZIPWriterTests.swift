@@ -35,13 +35,21 @@ struct ZIPWriterTests {
             try zip.write(Array(big[chunk..<min(chunk + 7_000, big.count)]))
         }
         try zip.endMember()
-        try zip.addMember("stored-descriptor.bin", contents: big, options: .init(method: .store, usesDataDescriptor: true))
+        try zip.addMember(
+            "stored-descriptor.bin",
+            contents: big,
+            options: .init(method: .store, usesDataDescriptor: true)
+        )
         try zip.addMember("Grüße.jsonl", contents: [])
         try zip.finish(sync: true)
 
         let listing = try pythonListing(path)
-        #expect(Set(listing.keys) == ["../../x.jsonl", "dir/", "dir/stored.jsonl", "streamed.jsonl",
-                                      "stored-descriptor.bin", "Grüße.jsonl"])
+        #expect(
+            Set(listing.keys) == [
+                "../../x.jsonl", "dir/", "dir/stored.jsonl", "streamed.jsonl",
+                "stored-descriptor.bin", "Grüße.jsonl",
+            ]
+        )
         #expect(listing["streamed.jsonl"] == [big.count, Int(CRC32.checksum(big)), 8, big.count])
         #expect(listing["dir/stored.jsonl"]?[2] == 0)
         #expect(listing["../../x.jsonl"]?[0] == 13)
@@ -57,15 +65,21 @@ struct ZIPWriterTests {
         defer { dir.remove() }
         let path = dir.path + "/lie.zip"
         let zip = try ZIPWriter(path: path)
-        try zip.addMember("bomb.jsonl", contents: Array(repeating: 0x20, count: 10_000),
-                          options: .init(declaredUncompressedSize: 100))
+        try zip.addMember(
+            "bomb.jsonl",
+            contents: Array(repeating: 0x20, count: 10_000),
+            options: .init(declaredUncompressedSize: 100)
+        )
         try zip.addMember("crc.jsonl", contents: Array("x\n".utf8), options: .init(declaredCRC32: 0xDEAD_BEEF))
         try zip.finish()
-        let result = try run(["python3", "-c", """
+        let result = try run([
+            "python3", "-c",
+            """
             import sys, zipfile
             z = zipfile.ZipFile(sys.argv[1])
             print(z.getinfo("bomb.jsonl").file_size, hex(z.getinfo("crc.jsonl").CRC), z.testzip())
-            """, path])
+            """, path,
+        ])
         #expect(result.stdout.hasPrefix("100 0xdeadbeef"), "\(result.stdout)\(result.stderr)")
     }
 
