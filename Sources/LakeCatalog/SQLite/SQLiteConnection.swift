@@ -1,3 +1,4 @@
+import LakeCore
 internal import CSQLite3
 
 /// A SQLite failure: the extended result code, SQLite's message read at the moment of failure, and the SQL.
@@ -194,7 +195,9 @@ public final class SQLiteConnection {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            Failpoint.hit("commit")
             try execute("COMMIT")
+            Failpoint.hit("committed")
             return result
         } catch {
             try? execute("ROLLBACK")

@@ -50,7 +50,9 @@ public enum LakeFileSystem {
     /// Renames atomically, creating the destination's folder first.
     public static func rename(_ from: String, to: String) throws {
         try makeDirectories(parent(of: to))
+        Failpoint.hit("rename")
         if Glibc.rename(from, to) != 0 { throw error("rename to \(to) from", from) }
+        Failpoint.hit("renamed")
     }
 
     /// Fsyncs a folder so a rename into it survives a crash.
@@ -74,6 +76,7 @@ public enum LakeFileSystem {
 
     /// Removes a folder tree (staging of an abandoned batch). Missing is fine.
     public static func removeTree(_ path: String) throws {
+        Failpoint.hit("remove")
         guard let dir = opendir(path) else {
             if errno == ENOENT { return }
             if errno == ENOTDIR { return try removeFile(path) }
@@ -246,6 +249,7 @@ public final class OutputFile {
     @discardableResult
     public func close(sync: Bool) throws -> String {
         try flush()
+        Failpoint.hit("close")
         if sync && fsync(fd) != 0 { throw LakeFileSystem.error("fsync", path) }
         if Glibc.close(fd) != 0 {
             fd = -1
