@@ -287,7 +287,7 @@ final class ZipArchive {
                                              chunkSize: Int) throws -> [ZipMember] {
         var reader = SequentialReader(file: file, start: offset, end: offset + size, bufferSize: chunkSize)
         var members: [ZipMember] = []
-        members.reserveCapacity(count)
+        members.reserveCapacity(min(count, 1 << 16))  // the count is not trusted until the records are read
         for index in 0..<count {
             let recordOffset = reader.position
             guard let fixed = try reader.read(46) else { throw shortDirectory(file, index, count, recordOffset) }
