@@ -14,8 +14,11 @@ public struct ZipMember: Sendable, Equatable {
     public var method: UInt16
     /// General-purpose bit flags (bit 0: encrypted, bit 3: data descriptor, bit 11: UTF-8 name).
     public var flags: UInt16
+    /// CRC-32 of the uncompressed bytes, checked after reading.
     public var crc32: UInt32
+    /// Bytes of member data in the file (from the central directory or its Zip64 extra field).
     public var compressedSize: UInt64
+    /// Declared uncompressed size; producing more is refused as a bomb, less as corrupt.
     public var uncompressedSize: UInt64
     /// Offset of the member's local header in the file.
     public var localHeaderOffset: UInt64
