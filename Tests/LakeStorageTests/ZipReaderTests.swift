@@ -133,6 +133,20 @@ struct ZipReaderTests {
         expectLakeError("is encrypted") { _ = try readLines(locked) }
     }
 
+    @Test("an end record claiming more members than its central directory can hold is refused")
+    func lyingCount() throws {
+        let dir = try ScratchDirectory()
+        var bytes = try rawZip([RawMember(name: "a.jsonl", data: Array("{}\n".utf8))])
+        let eocd = bytes.count - 22
+        bytes[eocd + 8] = 0xFF; bytes[eocd + 9] = 0xFE; bytes[eocd + 10] = 0xFF; bytes[eocd + 11] = 0xFE
+        let path = try dir.write("count.zip", bytes)
+        expectLakeError("claims 65279 members") { _ = try readLines(path) }
+        var long = try rawZip([RawMember(name: String(repeating: "n", count: 60) + ".jsonl", data: Array("{}\n".utf8))])
+        long[long.count - 22 + 8] = 2; long[long.count - 22 + 10] = 2
+        let two = try dir.write("two.zip", long)
+        expectLakeError("central directory ends inside record 2 of 2") { _ = try readLines(two) }
+    }
+
     @Test("Zip64 end records and extra fields supply sizes and offsets")
     func zip64() throws {
         let dir = try ScratchDirectory()

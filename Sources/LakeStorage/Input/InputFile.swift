@@ -40,6 +40,7 @@ public struct InputOptions: Sendable, Equatable {
     /// Size of the chunks read from the file and produced by inflate (small values are for tests).
     public var chunkSize: Int
 
+    /// Settings with the production defaults: 256 MiB lines, 1 KiB prefixes, 256 KiB chunks.
     public init(maxLineLength: Int = InputOptions.defaultMaxLineLength, tooLongPrefixLength: Int = 1024,
                 chunkSize: Int = 256 << 10) {
         precondition(maxLineLength >= 0 && tooLongPrefixLength >= 0 && chunkSize > 0)
@@ -51,6 +52,7 @@ public struct InputOptions: Sendable, Equatable {
 
 /// What one pass of `InputFile.forEachLine` saw.
 public struct InputSummary: Sendable, Equatable {
+    /// The kind of input read.
     public var kind: InputKind
     /// Streams read: ZIP members other than folders, gzip members, or 1 for a plain file.
     public var members = 0
@@ -65,6 +67,7 @@ public struct InputSummary: Sendable, Equatable {
     /// Decompressed bytes split into lines.
     public var bytesOut: Int64 = 0
 
+    /// An empty summary for an input of `kind`.
     public init(kind: InputKind) { self.kind = kind }
 }
 

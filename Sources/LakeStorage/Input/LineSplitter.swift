@@ -49,6 +49,7 @@ public struct LineCounts: Sendable, Equatable {
     /// Bytes fed, including any byte-order mark.
     public var bytes: Int64 = 0
 
+    /// All counts zero.
     public init() {}
 }
 

@@ -14,8 +14,11 @@ public struct ZipMember: Sendable, Equatable {
     public var method: UInt16
     /// General-purpose bit flags (bit 0: encrypted, bit 3: data descriptor, bit 11: UTF-8 name).
     public var flags: UInt16
+    /// CRC-32 of the uncompressed bytes, checked after reading.
     public var crc32: UInt32
+    /// Bytes of member data in the file (from the central directory or its Zip64 extra field).
     public var compressedSize: UInt64
+    /// Declared uncompressed size; producing more is refused as a bomb, less as corrupt.
     public var uncompressedSize: UInt64
     /// Offset of the member's local header in the file.
     public var localHeaderOffset: UInt64
@@ -287,7 +290,7 @@ final class ZipArchive {
                                              chunkSize: Int) throws -> [ZipMember] {
         var reader = SequentialReader(file: file, start: offset, end: offset + size, bufferSize: chunkSize)
         var members: [ZipMember] = []
-        members.reserveCapacity(count)
+        members.reserveCapacity(min(count, 1 << 16))  // the count is not trusted until the records are read
         for index in 0..<count {
             let recordOffset = reader.position
             guard let fixed = try reader.read(46) else { throw shortDirectory(file, index, count, recordOffset) }
