@@ -50,6 +50,7 @@ struct SpecExampleTests {
         #expect(try text("10 01 06 00 06 47 61 73 c3 96 6c", 3) == ["Gas", "", "Öl"])
         #expect(try text("11 02 10 02 06 47 61 73 c3 96 6c 03 00 01 12", 6) == ["Gas", "Öl", "Gas", "Gas", "Öl", "Gas"])
         #expect(try text("12 02 03 04 75 6e 67 57 6f 68 6e 02 08 01 00 ff 21", 1) == ["Wohnung!"])
+        #expect(try text("13 01 10 04 01 01 06 01 06 01 0a 61 62 20 61 62", 2) == ["ab ab ab", "ab"])
         #expect(try floats("20 01 ff ff ff ff ff ff ff ff ff 01 80 80 80 80 80 80 80 f8 ff 01", 2)
                 == [(-0.0).bitPattern, Double.nan.bitPattern])
         #expect(try floats("21 02 03 96 01 08 4b 96 00", 3) == [1.5, 2.25, 0.75].map(\.bitPattern))
