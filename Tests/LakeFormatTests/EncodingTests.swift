@@ -255,3 +255,30 @@ struct EncodingTests {
         #expect(throws: FormatError.self) { try decodeIntegers(bytes, count: 30) }
     }
 }
+
+@Suite("Long-range copies")
+struct LongRangeTests {
+    @Test("lz round-trips repeated prose, overlapping copies, unicode and empty values")
+    func longRange() throws {
+        var tables = RandomTables(rng: SeededRandom(seed: testSeed(22)))
+        let sentences = (0..<40).map { _ in tables.randomWords(12) }
+        var samples: [TextValues] = []
+        for _ in 0..<10 {
+            samples.append(TextValues((0..<200).map { _ in
+                (0..<Int.random(in: 0...8, using: &tables.rng)).map { _ in sentences.randomElement(using: &tables.rng)! }
+                    .joined(separator: " ") + EdgeValues.strings.randomElement(using: &tables.rng)!
+            }))
+        }
+        samples.append(TextValues([String(repeating: "ab", count: 5000), "", String(repeating: "ab", count: 3000)]))
+        for text in samples {
+            let encoded = try #require(LongRange.encode(text))
+            var r = ByteReader(encoded)
+            var state = DecodeState()
+            let back = try TextStream.decode(&r, count: text.count, state: &state)
+            #expect(r.isAtEnd)
+            #expect(back == text)
+            #expect(state.ids.first == EncodingID.longRange.rawValue)
+        }
+        #expect(LongRange.encode(TextValues(["short"])) == nil)
+    }
+}

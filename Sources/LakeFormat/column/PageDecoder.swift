@@ -4,6 +4,15 @@ internal import LakeCore
 enum PageDecoder {
     static func decodeBody(_ r: inout ByteReader, type: ColumnType, rows: Int, nullCount: Int,
                            state: inout DecodeState) throws -> ColumnVector {
+        var column = ColumnVector(type: type, capacity: rows)
+        try decodeBody(&r, rows: rows, nullCount: nullCount, state: &state, appendingTo: &column)
+        return column
+    }
+
+    /// Decodes a page body and appends its rows to `column` (pages of one chunk go into one vector).
+    static func decodeBody(_ r: inout ByteReader, rows: Int, nullCount: Int, state: inout DecodeState,
+                           appendingTo column: inout ColumnVector) throws {
+        let type = column.type
         guard rows >= 0, nullCount >= 0, nullCount <= rows else { throw FormatError("null count \(nullCount) exceeds \(rows) rows") }
         var validity: [Int64]? = nil
         if nullCount > 0 && nullCount < rows {
@@ -17,7 +26,6 @@ enum PageDecoder {
             validity = flags
         }
         let valueCount = rows - nullCount
-        var column = ColumnVector(type: type, capacity: rows)
         func isValid(_ i: Int) -> Bool { validity.map { $0[i] == 1 } ?? (nullCount == 0) }
         switch type {
         case .float64:
@@ -50,6 +58,6 @@ enum PageDecoder {
             }
         }
         try r.expectEnd("the page's value stream")
-        return column
     }
 }
+

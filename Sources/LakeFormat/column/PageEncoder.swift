@@ -56,8 +56,10 @@ enum PageEncoder {
             bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.dictionary]))
             // FSST output deflates worse than the text it replaces, so both trees go on to the deflate trial.
             if text.bytes.count >= TextStream.fsstMinimumBytes {
-                bodies.append(prefix.bytes + TextStream.encode(text))
+                bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.fsst]))
             }
+            // Long-range copies find repeats beyond deflate's 32 KB window; deflate then packs the literals.
+            if let copies = LongRange.encode(text) { bodies.append(prefix.bytes + copies) }
         default:
             var values: [Int64] = []
             values.reserveCapacity(range.count - nulls)
@@ -65,15 +67,22 @@ enum PageEncoder {
             bodies.append(prefix.bytes + IntegerStream.encode(values))
         }
 
+        // Large bodies are ranked with fast deflate (level 1); only the winner is compressed at level 6.
         var best: (codec: PageCodec, payload: [UInt8], body: [UInt8])? = nil
+        var trialLevel: Int32 = 6
+        for body in bodies where body.count > 64 * 1024 { trialLevel = 1; _ = body }
         for body in bodies {
             if best == nil || body.count < best!.payload.count { best = (.none, body, body) }
             if body.count >= 64 {
-                let deflated = try Zlib.compress(body, format: .raw, level: 9)
+                let deflated = try Zlib.compress(body, format: .raw, level: trialLevel)
                 if deflated.count < body.count - body.count / 32, deflated.count < best!.payload.count {
                     best = (.deflate, deflated, body)
                 }
             }
+        }
+        if best!.codec == .deflate && trialLevel != 6 {
+            let final = try Zlib.compress(best!.body, format: .raw, level: 6)
+            if final.count < best!.payload.count { best!.payload = final }
         }
         let chosen = best!
         // Decode what was written: the ids for the footer, and a guard against an encoder bug reaching disk.

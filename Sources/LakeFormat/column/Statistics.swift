@@ -151,11 +151,11 @@ enum StatisticsBuilder {
             stats.distinctCount = distinct.count
         case .text:
             var lo: ArraySlice<UInt8>? = nil, hi: ArraySlice<UInt8>? = nil
-            var distinct = Set<ArraySlice<UInt8>>()
+            var distinct = Set<TextKey>()
             for i in range {
                 guard column.validity[i] else { stats.nullCount += 1; continue }
                 let s = column.utf8(i)
-                distinct.insert(s)
+                distinct.insert(TextKey(s))
                 if lo == nil || s.lexicographicallyPrecedes(lo!) { lo = s }
                 if hi == nil || hi!.lexicographicallyPrecedes(s) { hi = s }
             }

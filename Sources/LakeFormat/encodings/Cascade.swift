@@ -154,6 +154,7 @@ enum TextStream {
         case .textPlain: return try PlainText.decode(&r, count: count, state: &state)
         case .textDictionary: return try DictionaryEncoding.decodeText(&r, count: count, state: &state)
         case .fsst: return try FSST.decode(&r, count: count, state: &state)
+        case .longRange: return try LongRange.decode(&r, count: count, state: &state)
         default: throw FormatError("encoding id 0x\(String(raw, radix: 16)) is not a text encoding")
         }
     }

@@ -20,24 +20,24 @@ enum DictionaryEncoding {
     }
 
     static func build(_ text: TextValues, limit: Int) -> (entries: TextValues, codes: [Int64])? {
-        var seen: [ArraySlice<UInt8>: Int64] = [:]
+        var seen: [TextKey: Int64] = [:]
+        var keys: [TextKey] = []
+        keys.reserveCapacity(text.count)
         for i in 0..<text.count {
-            let s = text[i]
-            if seen[s] == nil {
+            let key = TextKey(text[i])
+            keys.append(key)
+            if seen[key] == nil {
                 guard seen.count < limit else { return nil }
-                seen[s] = 0
+                seen[key] = 0
             }
         }
-        let sorted = seen.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        let sorted = seen.keys.sorted { $0.slice.lexicographicallyPrecedes($1.slice) }
         var entries = TextValues()
-        for (i, s) in sorted.enumerated() {
-            seen[s] = Int64(i)
-            entries.append(s)
+        for (i, key) in sorted.enumerated() {
+            seen[key] = Int64(i)
+            entries.append(key.slice)
         }
-        var codes = [Int64]()
-        codes.reserveCapacity(text.count)
-        for i in 0..<text.count { codes.append(seen[text[i]]!) }
-        return (entries, codes)
+        return (entries, keys.map { seen[$0]! })
     }
 
     static func encode(id: EncodingID, entryCount: Int, entries: [UInt8], codes: [UInt8], into w: inout ByteWriter) {

@@ -13,6 +13,7 @@ enum EncodingID: UInt8, Sendable, CaseIterable {
     case textPlain = 0x10
     case textDictionary = 0x11
     case fsst = 0x12
+    case longRange = 0x13
     case floatBits = 0x20
     case floatScaled = 0x21
 
@@ -29,6 +30,7 @@ enum EncodingID: UInt8, Sendable, CaseIterable {
         case .textPlain: return "plain"
         case .textDictionary: return "dict"
         case .fsst: return "fsst"
+        case .longRange: return "lz"
         case .floatBits: return "bits"
         case .floatScaled: return "scaled"
         }
@@ -40,6 +42,7 @@ enum EncodingID: UInt8, Sendable, CaseIterable {
         case .plain, .varint, .constant, .bitPacked: return 0
         case .delta, .textPlain, .fsst, .floatBits, .floatScaled: return 1
         case .runLength, .dictionary, .textDictionary: return 2
+        case .longRange: return 4
         }
     }
 }

@@ -175,7 +175,7 @@ public final class ColumnarReader: @unchecked Sendable {
     private func readChunk(rowGroup g: Int, column c: Int) throws -> ColumnVector {
         let column = schema.columns[c]
         let chunk = footer.rowGroups[g].chunks[c]
-        var result: ColumnVector? = nil
+        var result = ColumnVector(type: column.type, capacity: footer.rowGroups[g].rows)
         for (p, page) in chunk.pages.enumerated() {
             func corrupt(_ message: String) -> LakeError {
                 LakeError(.corruptFile, "row group \(g), column '\(column.name)', page \(p): \(message)",
@@ -208,21 +208,15 @@ public final class ColumnarReader: @unchecked Sendable {
             }
             var state = DecodeState()
             var r = ByteReader(body)
-            let vector: ColumnVector
             do {
-                vector = try PageDecoder.decodeBody(&r, type: column.type, rows: page.rows, nullCount: page.nullCount,
-                                                    state: &state)
+                try PageDecoder.decodeBody(&r, rows: page.rows, nullCount: page.nullCount, state: &state,
+                                           appendingTo: &result)
             } catch let error as FormatError {
                 throw corrupt(error.message)
             }
             guard state.ids == page.ids else { throw corrupt("page encodings differ from the footer's list") }
-            if result == nil {
-                result = vector
-            } else {
-                for row in 0..<vector.count { result!.append(from: vector, row: row) }
-            }
         }
-        return result ?? ColumnVector(type: column.type)
+        return result
     }
 }
 

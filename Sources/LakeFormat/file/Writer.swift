@@ -8,7 +8,8 @@ public struct ColumnarWriterOptions: Sendable, Hashable {
     public var rowGroupRows: Int
     /// Most rows per page (at most 65 536, the format's limit).
     public var pageRows: Int
-    /// A page is cut before its text values pass this many bytes (at most 16 MiB).
+    /// A page is cut before its text values pass this many bytes (at most 16 MiB). Larger pages let `lz` find
+    /// repeats further apart; memory stays bounded by the row group.
     public var pageBytes: Int
     /// Columns that get a Bloom filter for `ColumnarReader.mightContain(column:value:)`, e.g. `listing_id`.
     public var bloomFilterColumns: Set<String>
@@ -17,7 +18,7 @@ public struct ColumnarWriterOptions: Sendable, Hashable {
     /// Key/value pairs stored in the footer.
     public var metadata: [String: String]
 
-    public init(rowGroupRows: Int = 65_536, pageRows: Int = 65_536, pageBytes: Int = 1 << 20,
+    public init(rowGroupRows: Int = 65_536, pageRows: Int = 65_536, pageBytes: Int = 4 << 20,
                 bloomFilterColumns: Set<String> = [], sortColumn: String? = nil, metadata: [String: String] = [:]) {
         self.rowGroupRows = rowGroupRows
         self.pageRows = pageRows
