@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "batchlake",
             dependencies: [
-                "LakePipeline", "LakeCore", "LakeCatalog", "LakeGenerator",
+                "LakePipeline", "LakeCore", "LakeCatalog", "LakeGenerator", "LakeWarehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),

@@ -36,7 +36,6 @@ public final class PostgresConnection {
     }
 
     static func connectError(_ message: String, url: WarehouseURL) -> LakeError {
-        let cause = PostgresError(message: message)
         let lower = message.lowercased()
         if lower.contains("password") {
             return LakeError(.badSpec, "the warehouse \(url) refused the login: \(message)",
@@ -47,7 +46,7 @@ public final class PostgresConnection {
                              remedy: "create the database or the role, or fix the URL")
         }
         return LakeError(.serviceUnavailable, "cannot reach the warehouse \(url): \(message)",
-                         remedy: "start the server or fix the host and port; rerunning is safe", cause: cause)
+                         remedy: "start the server or fix the host and port; rerunning is safe")
     }
 
     /// The error of a failed result (or of the connection when there is no result).

@@ -23,5 +23,7 @@ struct BatchLake: ParsableCommand {
               130  interrupted
             """,
         version: "0.1.0",
-        subcommands: [Generate.self, Ingest.self, CatalogCommand.self, Scan.self, Inspect.self, Export.self])
+        subcommands: [
+            Generate.self, Ingest.self, CatalogCommand.self, Scan.self, Inspect.self, Export.self, Load.self, Reload.self,
+        ])
 }

@@ -8,7 +8,7 @@ struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
         abstract: "Show what the catalog knows: batches, partitions, files, schema versions, lineage.",
-        subcommands: [Batches.self, Partitions.self, Files.self, Schemas.self, Lineage.self])
+        subcommands: [Batches.self, Partitions.self, Files.self, Schemas.self, Lineage.self, Loads.self])
 
     struct Batches: ParsableCommand {
         static let configuration = CommandConfiguration(
