@@ -27,6 +27,9 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite3", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
 
         // Shared values and errors; depends on nothing.
         .target(name: "LakeCore", swiftSettings: settings),
@@ -45,19 +48,21 @@ let package = Package(
             swiftSettings: settings),
         // Synthetic immobilienscout24 batches for demos, tests and benchmarks.
         .target(name: "LakeGenerator", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
+        // libpq connection, COPY FROM STDIN, SQL dialects of PostgreSQL and Redshift.
+        .target(name: "LakeWarehouse", dependencies: ["LakeCore", "CLibPQ"], swiftSettings: settings),
         // Where the parts meet: spec, ingest, commit protocol, recovery, scan.
         .target(
             name: "LakePipeline",
             dependencies: [
                 "LakeCore", "LakeCompression", "LakeJSON", "LakeFormat", "LakeCatalog", "LakeStorage",
-                "LakeGenerator",
+                "LakeGenerator", "LakeWarehouse",
             ],
             resources: [.copy("Specs")],
             swiftSettings: settings),
         .executableTarget(
             name: "batchlake",
             dependencies: [
-                "LakePipeline", "LakeCore", "LakeCatalog", "LakeGenerator",
+                "LakePipeline", "LakeCore", "LakeCatalog", "LakeGenerator", "LakeWarehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -79,7 +84,12 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "LakePipelineTests",
-            dependencies: ["LakePipeline", "LakeCatalog", "LakeStorage", "LakeGenerator", "TestSupport"],
+            dependencies: [
+                "LakePipeline", "LakeCatalog", "LakeStorage", "LakeGenerator", "LakeWarehouse", "TestSupport",
+            ],
+            swiftSettings: settings),
+        .testTarget(
+            name: "LakeWarehouseTests", dependencies: ["LakeWarehouse", "LakeCore", "TestSupport"],
             swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
     ]

@@ -124,6 +124,28 @@ enum Migrations {
         );
         INSERT INTO counters (name, value) VALUES ('commit_seq', 0);
         """),
+        (2, "loads", """
+        CREATE TABLE loads (
+            load_id         TEXT PRIMARY KEY,
+            warehouse       TEXT NOT NULL,
+            schema_name     TEXT NOT NULL,
+            table_name      TEXT NOT NULL,
+            dt              TEXT NOT NULL,
+            hour            INTEGER NOT NULL,
+            data_version    INTEGER NOT NULL,
+            kind            TEXT NOT NULL,
+            files           TEXT NOT NULL,
+            rows            INTEGER,
+            status          TEXT NOT NULL,
+            started_at      TEXT NOT NULL,
+            ended_at        TEXT,
+            seconds         DOUBLE PRECISION,
+            error           TEXT,
+            query_id        INTEGER,
+            copy_count      INTEGER
+        );
+        CREATE INDEX loads_by_partition ON loads (warehouse, schema_name, table_name, dt, hour, status);
+        """),
         (3, "compactions", """
         CREATE TABLE compactions (
             run_id          TEXT PRIMARY KEY,

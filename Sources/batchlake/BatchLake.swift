@@ -23,5 +23,8 @@ struct BatchLake: ParsableCommand {
               130  interrupted
             """,
         version: "0.1.0",
-        subcommands: [Generate.self, Ingest.self, CatalogCommand.self, Scan.self, Inspect.self, Export.self, Compact.self, Vacuum.self, Verify.self])
+        subcommands: [
+            Generate.self, Ingest.self, CatalogCommand.self, Scan.self, Inspect.self, Export.self, Load.self,
+            Reload.self, Compact.self, Vacuum.self, Verify.self,
+        ])
 }

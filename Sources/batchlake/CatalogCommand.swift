@@ -8,7 +8,9 @@ struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
         abstract: "Show what the catalog knows: batches, partitions, files, schema versions, lineage.",
-        subcommands: [Batches.self, Partitions.self, Files.self, Schemas.self, Lineage.self, Compactions.self])
+        subcommands: [
+            Batches.self, Partitions.self, Files.self, Schemas.self, Lineage.self, Loads.self, Compactions.self,
+        ])
 
     struct Batches: ParsableCommand {
         static let configuration = CommandConfiguration(
