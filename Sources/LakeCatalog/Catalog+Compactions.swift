@@ -47,14 +47,17 @@ extension Catalog {
 
     /// Takes the named lease for `seconds` if it is free, expired, or already ours. Returns false when another
     /// owner holds it. Every lease expires: nothing ever needs a human to unlock it.
-    public func acquireLease(_ name: String, owner: String, seconds: Double) throws -> Bool {
+    /// `isGone` says whether a holder is known to be dead (a process of this host that no longer exists), so its
+    /// lease can be taken over before it expires.
+    public func acquireLease(_ name: String, owner: String, seconds: Double,
+                             isGone: (String) -> Bool = { _ in false }) throws -> Bool {
         let now = Catalog.now()
         let until = Catalog.now(offsetSeconds: seconds)
         return try transaction("taking lease \(name)") {
             if let row = try db.query("SELECT owner, lease_until FROM leases WHERE name = ?", name).first {
                 let holder = row[0].string ?? ""
                 let expiry = row[1].string ?? ""
-                guard holder == owner || expiry < now else { return false }
+                guard holder == owner || expiry < now || isGone(holder) else { return false }
                 try db.run("UPDATE leases SET owner = ?, lease_until = ? WHERE name = ?", owner, until, name)
             } else {
                 try db.run("INSERT INTO leases (name, owner, lease_until) VALUES (?, ?, ?)", name, owner, until)

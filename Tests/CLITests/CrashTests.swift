@@ -7,7 +7,8 @@ import Testing
 /// The default suite tries every 5th step; BATCHLAKE_LONG_TESTS=1 tries every step.
 @Suite("crash safety", .serialized)
 struct CrashTests {
-    static let stride = ProcessInfo.processInfo.environment["BATCHLAKE_LONG_TESTS"] == nil ? 5 : 1
+    static let long = ProcessInfo.processInfo.environment["BATCHLAKE_LONG_TESTS"] != nil
+    static let stride = long ? 1 : 4
 
     func run(_ arguments: [String], in dir: String, killAt: Int? = nil) throws -> ProcessResult {
         var env = ["BATCHLAKE_LAKE": "", "BATCHLAKE_CATALOG": ""]
@@ -25,7 +26,8 @@ struct CrashTests {
     @Test("ingest killed at any step, then rerun, lands every row exactly once and verify is clean")
     func killIngest() throws {
         let source = TemporaryDirectory("crash-ingest-src")
-        #expect(try run(["generate", "--out", "inbox", "--hours", "2", "--per-hour", "12", "--seed", "11", "--messy"],
+        #expect(try run(["generate", "--out", "inbox", "--hours", CrashTests.long ? "3" : "1", "--per-hour", CrashTests.long ? "20" : "8",
+                         "--seed", "11", "--messy"],
                         in: source.path).status == 0)
         // The reference: an uninterrupted ingest.
         #expect(try run(["ingest", source.file("inbox")], in: source.path).status == 0)
@@ -49,13 +51,14 @@ struct CrashTests {
             #expect(try rows("agency", in: dir.path) == expectedAgency, "step \(step): agency rows differ")
             step += CrashTests.stride
         }
-        #expect(kills >= 10)
+        #expect(kills >= (CrashTests.long ? 100 : 8))
+        print("crash safety: ingest killed at \(kills) steps, every rerun exact")
     }
 
     @Test("compaction killed at any step, then rerun, keeps exactly the same rows and ends with one file")
     func killCompaction() throws {
         let source = TemporaryDirectory("crash-compact-src")
-        #expect(try run(["generate", "--out", "late", "--hours", "4", "--per-hour", "8", "--seed", "12"], in: source.path).status == 0)
+        #expect(try run(["generate", "--out", "late", "--hours", CrashTests.long ? "6" : "3", "--per-hour", "6", "--seed", "12"], in: source.path).status == 0)
         // Four late files, all for one hour.
         #expect(try run(["ingest", "--hour", "2019-01-13T05", "late"], in: source.path).status == 0)
         let expected = try rows("flats", in: source.path)
@@ -82,6 +85,7 @@ struct CrashTests {
             #expect((doc?["files"] as? [Any])?.count == 1, "step \(step): not compacted to one file")
             step += CrashTests.stride
         }
-        #expect(kills >= 5)
+        #expect(kills >= (CrashTests.long ? 100 : 8))
+        print("crash safety: compaction killed at \(kills) steps, every rerun exact")
     }
 }

@@ -17,6 +17,23 @@ struct CompactionTests {
         return rows.sorted()
     }
 
+    /// The newest row of each agency key, in scan order (files oldest first, as ingest committed them).
+    func newestByKey(_ lake: Lake, _ table: String) throws -> [String: String] {
+        var newest: [String: String] = [:]
+        var files = try lake.catalog.files(table: table, format: .columnar)
+        files.sort { ($0.createdAt, $0.path) < ($1.createdAt, $1.path) }
+        for file in files {
+            var request = ScanRequest(table: table)
+            request.selector = .hour(file.partition)
+            _ = try lake.scan(request) { row in
+                newest[row[0].description] = row.map { $0.description }.joined(separator: "\u{1f}")
+                return true
+            }
+            break  // one partition holds them all in this test; scan reads its files oldest first
+        }
+        return newest
+    }
+
     @Test("twelve late arrivals into one hour compact to one file per table with the same rows")
     func lateArrivals() throws {
         let dir = TemporaryDirectory("compact-late")
@@ -27,16 +44,18 @@ struct CompactionTests {
         #expect(reports.allSatisfy { $0.outcome == .ingested })
         #expect(try lake.catalog.files(table: "flats", format: .columnar).count == 12)
         let before = try allRows(lake, "flats")
-        let beforeAgency = try allRows(lake, "agency")
+        let beforeAgency = try newestByKey(lake, "agency")
         let versionBefore = try #require(try lake.catalog.partitions(table: "flats").first).dataVersion
         let csvBefore = try duckdbCount(lake: dir.file("lake"), table: "flats")
 
         let report = try lake.compact(CompactionOptions())
-        #expect(report.partitions.allSatisfy { $0.skipped == nil && $0.rowsIn == $0.rowsOut })
+        #expect(report.partitions.allSatisfy { $0.skipped == nil })
+        #expect(report.partitions.first { $0.table == "flats" }.map { $0.rowsIn == $0.rowsOut } == true)
         #expect(try lake.catalog.files(table: "flats", format: .columnar).count == 1)
         #expect(try lake.catalog.files(table: "flats", format: .csvGzip).count == 1)
         #expect(try allRows(lake, "flats") == before)
-        #expect(try allRows(lake, "agency") == beforeAgency)
+        // A dimension keeps its newest row per key: what a load's upsert ends with is unchanged.
+        #expect(try newestByKey(lake, "agency") == beforeAgency)
         #expect(try duckdbCount(lake: dir.file("lake"), table: "flats") == csvBefore)
         // A compaction changes no data: the data version stays, so loaders need not reload.
         #expect(try lake.catalog.partitions(table: "flats").first?.dataVersion == versionBefore)
@@ -44,7 +63,7 @@ struct CompactionTests {
         let output = try #require(try lake.catalog.files(table: "flats", format: .columnar).first)
         #expect(try lake.catalog.lineage(fileID: output.fileID).filter { $0.relation == "compaction" }.count == 12)
         let run = try #require(try lake.catalog.compactions().first)
-        #expect(run.status == "published" && run.rowsIn == run.rowsOut && run.bytesIn > 0 && run.bytesOut > 0)
+        #expect(run.status == "published" && run.rowsIn >= run.rowsOut && run.bytesIn > 0 && run.bytesOut > 0)
         #expect(try lake.verify(deep: true).isConsistent)
 
         // Nothing left to do: a second run changes nothing and says so.

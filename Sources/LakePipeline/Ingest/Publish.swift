@@ -45,7 +45,7 @@ extension Lake {
     /// Runs `body` holding a short catalog lease, waiting up to about a minute for it.
     func withLease<T>(_ name: String, _ body: () throws -> T) throws -> T {
         var waited = 0.0
-        while try !catalog.acquireLease(name, owner: leaseOwner, seconds: 60) {
+        while try !catalog.acquireLease(name, owner: leaseOwner, seconds: 60, isGone: leaseOwnerIsGone) {
             guard waited < 60 else {
                 throw LakeError(.temporary, "lease \(name) stayed held by another process",
                                 remedy: "rerun; every lease expires within a minute")
@@ -63,6 +63,12 @@ extension Lake {
         let fileID = "manifest-\(tp.table)-\(tp.partition.dateString)-\(pad(tp.partition.hour, 2))"
         let entries = csvFiles.map { CopyManifest.Entry(url: layout.url + "/" + $0.path, contentLength: $0.bytes) }
         let bytes = CopyManifest.render(entries)
+        // Under the lease no other writer is mid-rewrite: a temp file here is a crashed writer's leftover.
+        let folder = layout.absolute(layout.cleanDirectory(table: tp.table, partition: tp.partition))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where name.hasPrefix("manifest.json.tmp-") {
+            try LakeFileSystem.removeFile(folder + "/" + name)
+        }
         try LakeFileSystem.writeAtomically(bytes, to: layout.absolute(key))
         try catalog.upsertFile(FileRecord(
             fileID: fileID, batchID: nil, table: tp.table, partition: tp.partition, format: .manifest, path: key,
@@ -75,6 +81,14 @@ extension Lake {
     func ownerIsGone(host: String?, pid: Int?) -> Bool {
         guard let host, let pid, host == ownerHost, pid != ownerPID, pid > 0 else { return false }
         return kill(pid_t(pid), 0) != 0 && errno == ESRCH
+    }
+
+    /// Whether a lease owner string (`host:pid`) names a dead process of this host.
+    func leaseOwnerIsGone(_ owner: String) -> Bool {
+        guard let colon = owner.lastIndex(of: ":"), let pid = Int(owner[owner.index(after: colon)...]) else {
+            return false
+        }
+        return ownerIsGone(host: String(owner[..<colon]), pid: pid)
     }
 
     /// Step 5 of the commit protocol, run first by every command that writes: publishes committed batches and

@@ -114,7 +114,7 @@ extension Lake {
             table: tp.table, partition: tp.partition.path, filesIn: inputs.count, filesOut: 0, rowsIn: 0, rowsOut: 0,
             bytesIn: inputs.reduce(0) { $0 + $1.bytes }, bytesOut: 0)
         let lease = "partition:\(tp.table)/\(tp.partition.path)"
-        guard try catalog.acquireLease(lease, owner: leaseOwner, seconds: leaseSeconds) else {
+        guard try catalog.acquireLease(lease, owner: leaseOwner, seconds: leaseSeconds, isGone: leaseOwnerIsGone) else {
             entry.skipped = "another process holds the partition's lease"
             return entry
         }
@@ -124,7 +124,8 @@ extension Lake {
         var merged = schema.columns.map { ColumnVector(type: $0.type) }
         var seen: [Int: [Int]] = [:]  // row hash -> rows of `merged` with that hash
         var hasher = RowHasher()
-        let columnar = inputs.filter { $0.format == .columnar }.sorted { $0.path < $1.path }
+        // Oldest first, so that for a dimension the last row of a key is its newest content.
+        let columnar = inputs.filter { $0.format == .columnar }.sorted { ($0.createdAt, $0.path) < ($1.createdAt, $1.path) }
         for file in columnar {
             let reader = try ColumnarReader(path: resolve(file))
             guard reader.schema.columns.map(\.name) == schema.columns.map(\.name) else {
@@ -136,15 +137,28 @@ extension Lake {
                 let count = vectors.first?.count ?? 0
                 entry.rowsIn += count
                 for r in 0..<count {
-                    let h = hasher.hash(vectors, row: r)
-                    if let same = seen[h], same.contains(where: { RowHasher.equal(merged, $0, vectors, r) }) { continue }
-                    seen[h, default: []].append(merged.first?.count ?? 0)
+                    if table?.kind != .dimension {  // dimensions keep their newest row per key below
+                        let h = hasher.hash(vectors, row: r)
+                        if let same = seen[h], same.contains(where: { RowHasher.equal(merged, $0, vectors, r) }) {
+                            continue
+                        }
+                        seen[h, default: []].append(merged.first?.count ?? 0)
+                    }
                     for c in vectors.indices { merged[c].append(from: vectors[c], row: r) }
                 }
             }
         }
-        let rowCount = merged.first?.count ?? 0
-        var order = Array(0..<rowCount)
+        var order = Array(0..<(merged.first?.count ?? 0))
+        if let table, table.kind == .dimension {
+            // A dimension keeps one row per natural key in a partition: the newest content (what a load's upsert
+            // would end with), so that no older duplicate can win after the files are merged.
+            var last: [String: Int] = [:]
+            for row in order {
+                last[table.keyColumns.map { merged[$0].value(at: row).description }.joined(separator: "\u{1f}")] = row
+            }
+            order = last.values.sorted()
+        }
+        let rowCount = order.count
         if let sort = table?.sortColumn, let c = schema.index(of: sort) {
             let column = merged[c]
             order.sort { a, b in

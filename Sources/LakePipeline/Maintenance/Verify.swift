@@ -37,7 +37,8 @@ extension Lake {
             named.insert(file.path)
             let path = layout.absolute(file.path)
             guard LakeFileSystem.exists(path) else {
-                let staged = file.batchID.map { layout.absolute(layout.stagedKey(batchID: $0, key: file.path)) }
+                let producer = file.batchID ?? file.compactionID
+                let staged = producer.map { layout.absolute(layout.stagedKey(batchID: $0, key: file.path)) }
                 if let staged, LakeFileSystem.exists(staged) {
                     problem("unpublished", file.path, "committed but still staged; any writing command publishes it")
                 } else {
@@ -82,7 +83,9 @@ extension Lake {
                         "CSV files hold \(csvRows) rows, columnar files \(columnarRows)")
             }
             let key = layout.manifestKey(table: tp.table, partition: tp.partition)
-            let expected = Set(set.csv.map { layout.url + "/" + $0.path + "#" + String($0.bytes) })
+            // Entries are compared by key and length: a lake moved to another folder keeps valid manifests
+            // until they are next rewritten, and only their URL prefix is stale.
+            let expected = Set(set.csv.map { $0.path + "#" + String($0.bytes) })
             guard let bytes = try? LakeFileSystem.readFile(layout.absolute(key)),
                   let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
                   let entries = object["entries"] as? [[String: Any]] else {
@@ -91,7 +94,9 @@ extension Lake {
             }
             let actual = Set(entries.map { entry -> String in
                 let length = (entry["meta"] as? [String: Any])?["content_length"] as? Int ?? -1
-                return "\(entry["url"] as? String ?? "")#\(length)"
+                let url = entry["url"] as? String ?? ""
+                let key = url.range(of: "/clean/").map { "clean/" + url[$0.upperBound...] } ?? url
+                return "\(key)#\(length)"
             })
             if actual != expected {
                 problem("manifest_mismatch", key, "lists \(actual.count) files; the catalog has \(expected.count) active CSV files")

@@ -184,7 +184,10 @@ extension Lake {
         }
         explain.partitionsPruned = partitions.count - kept.count
         let keptKeys = Set(kept.map(\.partition))
-        let files = try catalog.files(table: request.table, format: .columnar).filter { keptKeys.contains($0.partition) }
+        // Partition order, and within a partition the order files were committed in (oldest first).
+        let files = try catalog.files(table: request.table, format: .columnar)
+            .filter { keptKeys.contains($0.partition) }
+            .sorted { ($0.partition, $0.createdAt, $0.path) < ($1.partition, $1.createdAt, $1.path) }
         let needed = Array(Set(projection + typed.map(\.column))).sorted()
         var returned = 0
         fileLoop: for file in files {
@@ -267,7 +270,7 @@ extension Lake {
     /// Where an active file is: its key, or, for a committed batch not yet published, its staged copy.
     func resolve(_ file: FileRecord) -> String {
         let final = layout.absolute(file.path)
-        if let batch = file.batchID, !LakeFileSystem.exists(final) {
+        if let batch = file.batchID ?? file.compactionID, !LakeFileSystem.exists(final) {
             let staged = layout.absolute(layout.stagedKey(batchID: batch, key: file.path))
             if LakeFileSystem.exists(staged) { return staged }
         }
