@@ -85,10 +85,11 @@ struct Ingest: ParsableCommand {
                     + "ingested, \(summary.refused) refused; \(summary.records) records, \(summary.good) good, "
                     + "\(summary.bad) bad in \(String(format: "%.2f", summary.seconds)) s")
             }
-            if reports.contains(where: { $0.outcome == .inProgress }) && !reports.contains(where: { $0.outcome == .refused }) {
-                throw ExitCode(75)
-            }
-            if reports.contains(where: { $0.outcome == .refused }) { throw ExitCode(1) }
+            // 1 when an input was refused for what it is; 75 when only the moment failed (disk full, catalog
+            // busy, another process on it): rerunning is safe.
+            let refused = reports.filter { $0.outcome == .refused }
+            if refused.contains(where: { !BatchReport.temporaryErrors.contains($0.error ?? "") }) { throw ExitCode(1) }
+            if !refused.isEmpty || reports.contains(where: { $0.outcome == .inProgress }) { throw ExitCode(75) }
         }
     }
 

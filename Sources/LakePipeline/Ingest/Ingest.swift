@@ -38,7 +38,11 @@ public struct BatchReport: Sendable, Codable {
     public var seconds: Double
     public var bytes: Int64
     public var message: String?
-    public var error: LakeError.Code.Kind?
+    /// The error code of a refusal (`badInput`, `io`, `temporary`, ...).
+    public var error: String?
+
+    /// Error codes that mean "rerun later" rather than "this input is bad".
+    public static let temporaryErrors: Set<String> = [LakeError.Code.io.description, LakeError.Code.temporary.description]
 
     enum CodingKeys: String, CodingKey {
         case input, outcome, partition, counts, seconds, bytes, message
@@ -51,11 +55,6 @@ public struct BatchReport: Sendable, Codable {
         guard let counts, seconds > 0 else { return 0 }
         return Double(counts.uncompressedBytes) / 1e6 / seconds
     }
-}
-
-extension LakeError.Code {
-    /// A Codable spelling of the code for `--json`.
-    public typealias Kind = String
 }
 
 extension Lake {
