@@ -123,7 +123,7 @@ if runPeers {
           FileManager.default.fileExists(atPath: specPath) else {
         fail("no Benchmarks/peers/peer.py under \(options.root): run from the package folder or pass --root")
     }
-    let check = try ChildProcess.run(["python3", "-c", "import duckdb, pyarrow, pandas"], workDirectory: "/tmp")
+    let check = try ChildProcess.run(["python3", "-c", "import duckdb, pyarrow, pandas"], workDirectory: NSTemporaryDirectory())
     if check.status != 0 {
         progress("python3 lacks duckdb, pyarrow or pandas (bash scripts/setup --test-tools): peers skipped")
         runPeers = false
