@@ -13,7 +13,8 @@ let package = Package(
     name: "batchlake",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "batchlake", targets: ["batchlake"])
+        .executable(name: "batchlake", targets: ["batchlake"]),
+        .executable(name: "batchlake-bench", targets: ["batchlake-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +59,13 @@ let package = Package(
                 "LakeGenerator", "LakeWarehouse",
             ],
             resources: [.copy("Specs")],
+            swiftSettings: settings),
+        // The benchmark of issues 4 and 8: `swift run -c release batchlake-bench` (README, "Performance").
+        .executableTarget(
+            name: "batchlake-bench",
+            dependencies: [
+                "LakePipeline", "LakeCore", "LakeCompression", "LakeFormat", "LakeStorage", "LakeGenerator",
+            ],
             swiftSettings: settings),
         .executableTarget(
             name: "batchlake",

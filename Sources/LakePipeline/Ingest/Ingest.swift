@@ -105,15 +105,75 @@ extension Lake {
 
     /// Ingests each input as one batch by the commit protocol. Runs recovery first. Never throws for one bad
     /// input: its report says `refused` with the reason, and the other inputs go on.
+    ///
+    /// Inputs are read one after the other, and committed in the same order, but two batches overlap: while the
+    /// fact files of one are still being encoded (on a queue of their own) and it waits for its commit, the next
+    /// one streams. The next one counts the listing versions of the one before as known, as it will be when that
+    /// commits; if it does not commit, the next one is ingested again from the start. Two inputs with the same
+    /// content or file name, and a batch that supersedes another, never overlap. Every catalog call stays on this
+    /// thread, and reports come in input order.
     public func ingest(paths: [String], options: IngestOptions = IngestOptions(),
                        progress: ((BatchReport) -> Void)? = nil) throws -> [BatchReport] {
         try recover()
         var reports: [BatchReport] = []
+        var waiting: StartedBatch?
+        var lastCommitSeq: Int64?
+
+        /// Commits a waiting batch (or ingests it again); true if its first attempt committed.
+        func complete(_ started: StartedBatch) -> Bool {
+            var report = started.report
+            var committed = false
+            if started.mustRedo {
+                abandon(started, reason: "ingested again: the batch before it did not commit")
+                report = ingestOne(path: started.path, options: options)
+            } else {
+                do {
+                    lastCommitSeq = try completeAttempt(started, report: &report, lastCommitSeq: lastCommitSeq)
+                    committed = true
+                    report.seconds = Date().timeIntervalSince(started.clock)
+                } catch is CommitConflict {
+                    report = ingestOne(path: started.path, options: options)
+                } catch {
+                    Lake.describe(error, path: started.path, in: &report)
+                    report.seconds = Date().timeIntervalSince(started.clock)
+                }
+            }
+            progress?(report)
+            reports.append(report)
+            return committed
+        }
+
         for path in try Lake.expandInputs(paths) {
-            let report = ingestOne(path: path, options: options)
+            let clock = Date()
+            var report = BatchReport(input: path, outcome: .refused, rowsByTable: [:], invalidValues: [:], seconds: 0,
+                                     bytes: 0)
+            do {
+                let fileName = (path as NSString).lastPathComponent
+                let hash = try IngestProfile.measure(.hashAndRawCopy) { try LakeFileSystem.sha256(ofFile: path) }
+                if let before = waiting,
+                   before.fileName == fileName || before.batch.sha256 == hash.hex || before.batch.supersedes != nil {
+                    _ = complete(before)
+                    waiting = nil
+                }
+                if let started = try beginAttempt(path: path, hash: hash, options: options, report: &report,
+                                                  inFlight: waiting?.versions ?? [], background: true) {
+                    started.clock = clock
+                    if let before = waiting, !complete(before) { started.mustRedo = true }
+                    waiting = started
+                    continue
+                }
+            } catch {
+                Lake.describe(error, path: path, in: &report)
+            }
+            if let before = waiting {
+                _ = complete(before)
+                waiting = nil
+            }
+            report.seconds = Date().timeIntervalSince(clock)
             progress?(report)
             reports.append(report)
         }
+        if let before = waiting { _ = complete(before) }
         return reports
     }
 
@@ -129,22 +189,40 @@ extension Lake {
                     if attempt == 5 { throw LakeError(.temporary, "\(path): \(conflict)", remedy: "rerun the ingest") }
                 }
             }
-        } catch let error as LakeError {
-            report.outcome = error.code == .temporary && report.outcome == .inProgress ? .inProgress : .refused
-            report.message = error.description
-            report.error = error.code.description
         } catch {
-            report.outcome = .refused
-            report.message = "\(path): \(error)"
-            report.error = LakeError.Code.internalError.description
+            Lake.describe(error, path: path, in: &report)
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
 
+    /// Fills a report for an input that did not land.
+    static func describe(_ error: any Error, path: String, in report: inout BatchReport) {
+        if let error = error as? LakeError {
+            report.outcome = error.code == .temporary && report.outcome == .inProgress ? .inProgress : .refused
+            report.message = error.description
+            report.error = error.code.description
+        } else {
+            report.outcome = .refused
+            report.message = "\(path): \(error)"
+            report.error = LakeError.Code.internalError.description
+        }
+    }
+
     private func ingestAttempt(path: String, options: IngestOptions, report: inout BatchReport) throws {
+        let hash = try IngestProfile.measure(.hashAndRawCopy) { try LakeFileSystem.sha256(ofFile: path) }
+        guard let started = try beginAttempt(path: path, hash: hash, options: options, report: &report, inFlight: [],
+                                             background: false) else { return }
+        _ = try completeAttempt(started, report: &report, lastCommitSeq: nil)
+    }
+
+    /// Steps 1 and 2 of the commit protocol up to the last line: checks, registration as pending, the raw copy and
+    /// the stream. Nil when the content was ingested before (the report says so).
+    private func beginAttempt(path: String, hash: (hex: String, bytes: Int64), options: IngestOptions,
+                              report: inout BatchReport, inFlight: Set<ListingVersionKey>,
+                              background: Bool) throws -> StartedBatch? {
         let fileName = (path as NSString).lastPathComponent
-        let (sha, size) = try LakeFileSystem.sha256(ofFile: path)
+        let (sha, size) = hash
         report.bytes = size
         let source = spec.source
 
@@ -153,7 +231,7 @@ extension Lake {
             report.batchID = done.batchID
             report.partition = done.partition.path
             report.message = "already ingested as batch \(done.batchID) (\(done.partition.path)); nothing changed"
-            return
+            return nil
         }
         if let running = try catalog.pendingBatch(source: source, sha256: sha),
            !ownerIsGone(host: running.ownerHost, pid: running.ownerPID) {
@@ -193,23 +271,11 @@ extension Lake {
         let staging = layout.absolute(layout.stagingDirectory(batchID: batchID))
         do {
             let started = Date()
-            let result = try transform(batch: batch, path: path, fileName: fileName, supersedes: previous?.batchID,
-                                       options: options)
-            batch.counts = result.counts
-            batch.nullCounts = result.invalidValues
-            batch.seconds = Date().timeIntervalSince(started)
-            let plan = BatchCommit(batch: batch, files: result.files, versions: result.versions,
-                                   dimensionRows: result.dimensionKeys, schemas: spec.schemas, snapshot: snapshot)
-            let commit = try catalog.commit(plan)
-            try publish(batchID: batchID, retired: commit.retiredFiles, partitions: commit.touchedPartitions)
-            report.outcome = .ingested
-            report.counts = result.counts
-            report.invalidValues = result.invalidValues
-            report.rowsByTable = result.rowsByTable
-        } catch let conflict as CommitConflict {
-            try? LakeFileSystem.removeTree(staging)
-            try? catalog.markFailed(batchID: batchID, error: conflict.description)
-            throw conflict
+            let streamed = try streamTransform(batch: batch, path: path, fileName: fileName,
+                                               supersedes: previous?.batchID, options: options, inFlight: inFlight,
+                                               background: background)
+            return StartedBatch(path: path, fileName: fileName, batch: batch, snapshot: snapshot, streamed: streamed,
+                                report: report, transformStarted: started)
         } catch {
             // Refused as a whole: nothing of it is committed; the staging goes, the catalog keeps the reason.
             try? LakeFileSystem.removeTree(staging)
@@ -218,8 +284,88 @@ extension Lake {
         }
     }
 
+    /// Steps 2 to 4 for a streamed batch: its files closed and synced, the commit, the publish.
+    /// - Parameter lastCommitSeq: the sequence number of this process's latest commit, if any. When it is the only
+    ///   commit since the batch's snapshot, it is the batch streamed just before (whose versions this one counted
+    ///   as known and whose dimension rows it has just compared with), so the snapshot moves past it.
+    /// - Returns: the commit's sequence number.
+    private func completeAttempt(_ started: StartedBatch, report: inout BatchReport,
+                                 lastCommitSeq: Int64?) throws -> Int64 {
+        var batch = started.batch
+        let batchID = batch.batchID
+        let staging = layout.absolute(layout.stagingDirectory(batchID: batchID))
+        do {
+            let result = try finishTransform(started.streamed, batch: batch, supersedes: batch.supersedes)
+            batch.counts = result.counts
+            batch.nullCounts = result.invalidValues
+            batch.seconds = Date().timeIntervalSince(started.transformStarted)
+            var snapshot = started.snapshot
+            let current = try catalog.currentCommitSeq()
+            if current == snapshot + 1, lastCommitSeq == current { snapshot = current }
+            let plan = BatchCommit(batch: batch, files: result.files, versions: result.versions,
+                                   dimensionRows: result.dimensionKeys, schemas: spec.schemas, snapshot: snapshot)
+            let commit = try IngestProfile.measure(.catalog) { try catalog.commit(plan) }
+            try IngestProfile.measure(.publish) {
+                try publish(batchID: batchID, retired: commit.retiredFiles, partitions: commit.touchedPartitions)
+            }
+            report.outcome = .ingested
+            report.counts = result.counts
+            report.invalidValues = result.invalidValues
+            report.rowsByTable = result.rowsByTable
+            return commit.commitSeq
+        } catch let conflict as CommitConflict {
+            started.streamed.factOutput.abandon()
+            try? LakeFileSystem.removeTree(staging)
+            try? catalog.markFailed(batchID: batchID, error: conflict.description)
+            throw conflict
+        } catch {
+            started.streamed.factOutput.abandon()
+            try? LakeFileSystem.removeTree(staging)
+            try? catalog.markFailed(batchID: batchID, error: "\(error)")
+            throw error
+        }
+    }
+
+    /// Drops a streamed batch that will be ingested again.
+    private func abandon(_ started: StartedBatch, reason: String) {
+        started.streamed.factOutput.abandon()
+        try? LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: started.batch.batchID)))
+        try? catalog.markFailed(batchID: started.batch.batchID, error: reason)
+    }
+
     static func makeBatchID(sha256: String) -> String {
         let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         return "b\(sha256.prefix(12))-\(String(repeating: "0", count: 8 - random.count))\(random)"
+    }
+}
+
+/// A batch registered and streamed, waiting for its commit.
+final class StartedBatch {
+    let path: String
+    let fileName: String
+    let batch: BatchRecord
+    /// The commit sequence number seen before it was registered.
+    let snapshot: Int64
+    let streamed: StreamedBatch
+    /// The report so far (batch id, partition, hour rule).
+    let report: BatchReport
+    let transformStarted: Date
+    /// When the input's turn began, for the report's seconds.
+    var clock: Date
+    /// Set when the batch before it did not commit: its transform counted that batch's versions as known.
+    var mustRedo = false
+    let versions: Set<ListingVersionKey>
+
+    init(path: String, fileName: String, batch: BatchRecord, snapshot: Int64, streamed: StreamedBatch,
+         report: BatchReport, transformStarted: Date) {
+        self.path = path
+        self.fileName = fileName
+        self.batch = batch
+        self.snapshot = snapshot
+        self.streamed = streamed
+        self.report = report
+        self.transformStarted = transformStarted
+        clock = transformStarted
+        versions = Set(streamed.result.versions)
     }
 }

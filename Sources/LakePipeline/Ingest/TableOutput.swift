@@ -1,19 +1,29 @@
+import Dispatch
 import Foundation
 import LakeCatalog
 import LakeCore
 import LakeFormat
 import LakeStorage
+import Synchronization
 
 /// One table's outputs for one batch: the part files written under the batch's staging folder, created on the
 /// first row so that a table with no rows this hour gets no file.
+///
+/// In background mode (`startsWritingInBackground()`), CSV gzip and columnar encoding run on a serial queue of their
+/// own, fed rows through a bounded hand-over (at most `queuedChunks` chunks wait), so the thread that parses lines
+/// goes on with the next ones and the next batch. `finish(now:)` then waits for the queue. The writers are touched
+/// only on that queue once it started, which is what makes `Writers` safe to send there.
 final class TableOutput {
     let table: CompiledSpec.Table
     let partition: PartitionKey
     let fileID: String
     let layout: LakeLayout
     let batchID: String
-    private var csv: CSVGzipWriter?
-    private var columnar: ColumnarWriter?
+    private let writers: Writers
+    private var queue: DispatchQueue?
+    private var slots: DispatchSemaphore?
+    /// Chunks that may wait for the background writer (each at most `Lake.factChunkBytes`).
+    static let queuedChunks = 2
 
     init(table: CompiledSpec.Table, partition: PartitionKey, fileID: String, layout: LakeLayout, batchID: String) {
         self.table = table
@@ -21,35 +31,149 @@ final class TableOutput {
         self.fileID = fileID
         self.layout = layout
         self.batchID = batchID
+        writers = Writers(table: table, partition: partition, fileID: fileID, layout: layout, batchID: batchID)
     }
 
-    var csvKey: String { layout.cleanKey(table: table.name, partition: partition, fileID: fileID, format: "csv.gz") }
-    var columnarKey: String { layout.cleanKey(table: table.name, partition: partition, fileID: fileID, format: "bcol") }
+    var csvKey: String { writers.csvKey }
+    var columnarKey: String { writers.columnarKey }
+
+    /// Value bytes a columnar row group holds at most (the writer keeps one row group, and a sorted copy of it, in
+    /// memory). A 500-record hour of the bundled spec's `flats` (~10 MB) stays one row group; an hour of 5,000
+    /// records becomes several, so memory stays flat in batch size.
+    static let rowGroupBytes = 6 << 20
+
+    /// Rows per row group for rows of about `rowBytes` bytes each.
+    static func rowGroupRows(rowBytes: Int) -> Int {
+        min(65_536, max(64, rowGroupBytes / max(1, rowBytes)))
+    }
+
+    /// Moves the writing of this table's files to a queue of its own (see the type's comment).
+    func startsWritingInBackground() {
+        guard queue == nil else { return }
+        queue = DispatchQueue(label: "batchlake.table-output.\(table.name)")
+        slots = DispatchSemaphore(value: TableOutput.queuedChunks)
+    }
+
+    func append(_ columns: [ColumnVector]) throws {
+        guard let count = columns.first?.count, count > 0 else { return }
+        guard let queue, let slots else { return try writers.append(columns) }
+        if let error = writers.failure.withLock({ $0 }) { throw error }
+        IngestProfile.measure(.writerWait) { slots.wait() }
+        let writers = self.writers
+        queue.async {
+            defer { slots.signal() }
+            guard writers.failure.withLock({ $0 }) == nil else { return }
+            do { try writers.append(columns) } catch { writers.failure.withLock { $0 = error } }
+        }
+    }
+
+    /// Closes (with fsync) what was written and describes it for the catalog; in background mode, waits for the
+    /// queue first and rethrows the first error it met.
+    func finish(now: String) throws -> [FileRecord] {
+        guard let queue else { return try writers.finish(now: now) }
+        let writers = self.writers
+        let files = Mutex<[FileRecord]>([])
+        queue.sync {
+            guard writers.failure.withLock({ $0 }) == nil else { return }
+            do {
+                let finished = try writers.finish(now: now)
+                files.withLock { $0 = finished }
+            } catch { writers.failure.withLock { $0 = error } }
+        }
+        if let error = writers.failure.withLock({ $0 }) { throw error }
+        return files.withLock { $0 }
+    }
+
+    /// Starts closing the files on the background queue; `finish(now:)` later collects the result.
+    func finishInBackground(now: String) {
+        guard let queue else { return }
+        let writers = self.writers
+        queue.async {
+            guard writers.failure.withLock({ $0 }) == nil, writers.finished.withLock({ $0 }) == nil else { return }
+            do {
+                let files = try writers.finish(now: now)
+                writers.finished.withLock { $0 = files }
+            } catch { writers.failure.withLock { $0 = error } }
+        }
+    }
+
+    /// The result of `finishInBackground(now:)`, waiting for it; or a plain `finish(now:)` if none was started.
+    func collect(now: String) throws -> [FileRecord] {
+        guard let queue else { return try finish(now: now) }
+        IngestProfile.measure(.writerWait) { queue.sync {} }
+        if let error = writers.failure.withLock({ $0 }) { throw error }
+        if let files = writers.finished.withLock({ $0 }) { return files }
+        return try finish(now: now)
+    }
+
+    /// Waits for background work to end, whatever its outcome (before a staging folder is removed).
+    func abandon() {
+        queue?.sync {}
+    }
+    /// Per-column statistics of a columnar file, as the catalog keeps them (min, max, nulls, encodings).
+    static func statisticsJSON(_ summary: ColumnarFileSummary) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(summary.columns)).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// The CSV.gz and columnar writers of one table and batch.
+///
+/// `@unchecked Sendable`: a `TableOutput` in background mode uses it only from its serial queue (and reads the two
+/// mutex-guarded fields from its owner's thread); otherwise only from the owner's thread.
+final class Writers: @unchecked Sendable {
+    let table: CompiledSpec.Table
+    let partition: PartitionKey
+    let fileID: String
+    let layout: LakeLayout
+    let batchID: String
+    let csvKey: String
+    let columnarKey: String
+    private var csv: CSVGzipWriter?
+    private var columnar: ColumnarWriter?
+    /// The first error of background writing; later work is skipped.
+    let failure = Mutex<(any Error)?>(nil)
+    /// The files of a background `finish`.
+    let finished = Mutex<[FileRecord]?>(nil)
+
+    init(table: CompiledSpec.Table, partition: PartitionKey, fileID: String, layout: LakeLayout, batchID: String) {
+        self.table = table
+        self.partition = partition
+        self.fileID = fileID
+        self.layout = layout
+        self.batchID = batchID
+        csvKey = layout.cleanKey(table: table.name, partition: partition, fileID: fileID, format: "csv.gz")
+        columnarKey = layout.cleanKey(table: table.name, partition: partition, fileID: fileID, format: "bcol")
+    }
 
     func append(_ columns: [ColumnVector]) throws {
         guard let count = columns.first?.count, count > 0 else { return }
         if csv == nil {
-            csv = try CSVGzipWriter(path: layout.absolute(layout.stagedKey(batchID: batchID, key: csvKey)),
-                                    header: table.schema.columns.map(\.name))
+            csv = try IngestProfile.measure(.csvGzip) {
+                try CSVGzipWriter(path: layout.absolute(layout.stagedKey(batchID: batchID, key: csvKey)),
+                                  header: table.schema.columns.map(\.name))
+            }
+            let rowBytes = columns.reduce(0) { $0 + $1.byteSize } / count
             let options = ColumnarWriterOptions(
+                rowGroupRows: TableOutput.rowGroupRows(rowBytes: rowBytes),
                 bloomFilterColumns: Set(table.bloomColumns), sortColumn: table.sortColumn,
                 metadata: ["batch_id": batchID, "table": table.name, "partition": partition.path,
                            "writer": "batchlake ingest"])
             columnar = try ColumnarWriter(path: layout.absolute(layout.stagedKey(batchID: batchID, key: columnarKey)),
                                           schema: table.schema, options: options)
         }
-        try csv!.write(columns)
-        try columnar!.write(columns)
+        try IngestProfile.measure(.csvGzip) { try csv!.write(columns) }
+        try IngestProfile.measure(.columnarEncode) { try columnar!.write(columns) }
     }
 
-    /// Closes (with fsync) what was written and describes it for the catalog.
     func finish(now: String) throws -> [FileRecord] {
         guard let csv, let columnar else { return [] }
-        let written = try csv.finish(sync: true)
-        let summary = try columnar.finish()
+        let written = try IngestProfile.measure(.csvGzip) { try csv.finish(sync: true) }
+        let summary = try IngestProfile.measure(.columnarEncode) { try columnar.finish() }
         let columnarPath = layout.absolute(layout.stagedKey(batchID: batchID, key: columnarKey))
-        try LakeFileSystem.syncFile(columnarPath)
-        let (sha, bytes) = try LakeFileSystem.sha256(ofFile: columnarPath)
+        try IngestProfile.measure(.sync) { try LakeFileSystem.syncFile(columnarPath) }
+        let (sha, bytes) = try IngestProfile.measure(.columnarEncode) { try LakeFileSystem.sha256(ofFile: columnarPath) }
         return [
             FileRecord(
                 fileID: fileID + ".csv", batchID: batchID, table: table.name, partition: partition, format: .csvGzip,
@@ -60,13 +184,6 @@ final class TableOutput {
                 path: columnarKey, rows: summary.rows, bytes: bytes, sha256: sha,
                 schemaFingerprint: table.schema.fingerprint, stats: TableOutput.statisticsJSON(summary), createdAt: now),
         ]
-    }
-
-    /// Per-column statistics of a columnar file, as the catalog keeps them (min, max, nulls, encodings).
-    static func statisticsJSON(_ summary: ColumnarFileSummary) -> String? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(summary.columns)).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

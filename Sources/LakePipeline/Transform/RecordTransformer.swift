@@ -49,6 +49,9 @@ final class RecordTransformer {
 
     var factRowCount: Int { factColumns.first?.count ?? 0 }
 
+    /// Bytes held by the fact rows gathered so far.
+    var factByteSize: Int { factColumns.reduce(0) { $0 + $1.byteSize } }
+
     /// Hands back the fact rows gathered so far and starts a new row group.
     func takeFactRows() -> [ColumnVector] {
         let rows = factColumns
@@ -57,7 +60,7 @@ final class RecordTransformer {
     }
 
     func process(_ line: UnsafeRawBufferPointer) throws -> LineOutcome {
-        if let error = scanner.scan(line, into: &slots) {
+        if let error = IngestProfile.measure(.parse, { scanner.scan(line, into: &slots) }) {
             return .bad(reason: error.reason, field: nil)
         }
         let fact = compiled.tables[compiled.factIndex]

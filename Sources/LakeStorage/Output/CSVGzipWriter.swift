@@ -19,8 +19,14 @@ public final class CSVGzipWriter {
     private var line: [UInt8] = []
     public private(set) var rows = 0
 
-    /// - Parameter level: gzip level; 6 is gzip's default.
-    public init(path: String, header: [String], level: Int32 = 6) throws {
+    /// The gzip level of lake CSV files. Measured on an hour of `flats` (10 MB of CSV, mostly JSON text of
+    /// pictures and attachments): level 1 deflates at 194 MB/s to 9.6% of the input, 3 at 197 MB/s to 9.2%, 4 at
+    /// 107 MB/s to 8.0%, 6 (gzip's default) at 86 MB/s to 7.3%. Levels 1–3 share zlib's fast path, so 3 is the
+    /// cheapest good ratio: 2.3x faster than 6 for files 25% larger.
+    public static let defaultLevel: Int32 = 3
+
+    /// - Parameter level: gzip level (`defaultLevel` unless given).
+    public init(path: String, header: [String], level: Int32 = CSVGzipWriter.defaultLevel) throws {
         file = try OutputFile(path: path)
         deflater = try Deflater(format: .gzip, level: level)
         line.reserveCapacity(1 << 20)
@@ -35,14 +41,26 @@ public final class CSVGzipWriter {
     public func write(_ columns: [ColumnVector]) throws {
         guard let count = columns.first?.count else { return }
         for row in 0..<count {
-            for (c, column) in columns.enumerated() {
+            for c in columns.indices {
                 if c > 0 { line.append(UInt8(ascii: ",")) }
-                CSVGzipWriter.append(column, row: row, to: &line)
+                CSVGzipWriter.appendFast(columns[c], row: row, to: &line)
             }
             line.append(UInt8(ascii: "\n"))
             if line.count >= 1 << 20 { try drain() }
         }
         rows += count
+    }
+
+    /// `append(_:row:to:)` without the `ArraySlice` of text values: text is copied from the column's bytes
+    /// through a pointer, after one pass that decides quoting.
+    @inline(__always)
+    static func appendFast(_ column: ColumnVector, row: Int, to out: inout [UInt8]) {
+        guard column.type == .text else { return append(column, row: row, to: &out) }
+        guard !column.isNull(row) else { return }
+        let start = column.offsets[row], end = column.offsets[row + 1]
+        column.bytes.withUnsafeBufferPointer { all in
+            appendField(UnsafeBufferPointer(rebasing: all[start..<end]), to: &out)
+        }
     }
 
     private func drain() throws {
@@ -74,6 +92,27 @@ public final class CSVGzipWriter {
         case .date: ValueFormatter.appendDate(column.integers[row], to: &out)
         case .float64: ValueFormatter.appendDouble(column.doubles[row], to: &out)
         }
+    }
+
+    /// Appends a text field, quoted when it is empty or holds a comma, quote, CR or LF.
+    static func appendField(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var needsQuotes = value.isEmpty
+        if !needsQuotes {
+            for b in value where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
+                needsQuotes = true
+                break
+            }
+        }
+        guard needsQuotes else { return out.append(contentsOf: value) }
+        out.append(UInt8(ascii: "\""))
+        var from = 0
+        for i in 0..<value.count where value[i] == UInt8(ascii: "\"") {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[from...i]))
+            out.append(UInt8(ascii: "\""))
+            from = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[from...]))
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Appends a text field, quoted when it is empty or holds a comma, quote, CR or LF.
