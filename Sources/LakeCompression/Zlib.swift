@@ -214,7 +214,7 @@ public enum Zlib {
                                   limit: Int = Int.max) throws -> [UInt8] {
         let inflater = try Inflater(format: format, chunkSize: 64 * 1024)
         var out: [UInt8] = []
-        try bytes.withUnsafeBytes { input in
+        _ = try bytes.withUnsafeBytes { input in
             try inflater.inflate(input) { chunk in
                 guard out.count + chunk.count <= limit else {
                     throw ZlibError(code: -5, message: "output exceeds the declared \(limit) bytes", context: "inflate")

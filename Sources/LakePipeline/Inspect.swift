@@ -1,5 +1,5 @@
 import Foundation
-public import LakeCore
+import LakeCore
 import LakeFormat
 
 /// `batchlake inspect`: a lone columnar file, no catalog needed.

@@ -1,5 +1,5 @@
 public import LakeCatalog
-public import LakeCore
+import LakeCore
 public import LakeStorage
 import Foundation
 

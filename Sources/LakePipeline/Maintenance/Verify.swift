@@ -1,5 +1,5 @@
 import Foundation
-public import LakeCatalog
+import LakeCatalog
 import LakeCore
 import LakeFormat
 import LakeStorage

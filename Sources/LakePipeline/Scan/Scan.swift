@@ -1,4 +1,4 @@
-public import LakeCatalog
+import LakeCatalog
 public import LakeCore
 import LakeFormat
 import LakeJSON

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import LakeCore
+import LakeCore
 import Crypto
 
 /// File-system operations of the lake, each naming the path and the failed call in its error. Every syscall
@@ -22,7 +22,7 @@ public enum LakeFileSystem {
     public static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getcwd(&buffer, buffer.count) != nil else { return "." }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Creates a folder and its parents.
