@@ -101,4 +101,22 @@ struct CompactionTests {
         #expect(flats?.rows == (try allRows(lake, "flats").count))
         #expect(try lake.verify(deep: true).isConsistent)
     }
+
+    @Test("a new content under the name of a compacted batch is refused with a clear error, and the lake stays exact")
+    func supersedeAfterCompaction() throws {
+        let dir = TemporaryDirectory("compact-supersede")
+        let first = try Generator.generate(GeneratorOptions(outputDirectory: dir.file("a"), hours: 2, perHour: 5, seed: 41))
+        let second = try Generator.generate(GeneratorOptions(outputDirectory: dir.file("b"), hours: 1, perHour: 5, seed: 42))
+        let lake = try Lake(root: dir.file("lake"), catalogPath: dir.file("c.sqlite"))
+        let hour = try #require(PartitionKey.parse("2019-01-13T05"))
+        _ = try lake.ingest(paths: [dir.file("a")], options: IngestOptions(hour: hour))
+        _ = try lake.compact(CompactionOptions())
+        let before = try allRows(lake, "flats")
+        let report = try #require(try lake.ingest(paths: [second.files[0].path], options: IngestOptions(hour: hour)).first)
+        #expect(first.files[0].fileName == second.files[0].fileName)
+        #expect(report.outcome == .refused)
+        #expect(report.message?.contains("was compacted") == true)
+        #expect(try allRows(lake, "flats") == before)
+        #expect(try lake.verify(deep: true).isConsistent)
+    }
 }
