@@ -1,11 +1,13 @@
 """read_table, dataset and duckdb_view."""
 
 import datetime as _dt
+import decimal
 import math
 import os
 import re
 import struct
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -43,6 +45,9 @@ def _cast_value(value, typ):
     try:
         if pa.types.is_date(typ) and isinstance(value, _dt.datetime):
             value = value.date()
+        if pa.types.is_decimal(typ) and isinstance(value, (int, float, str, decimal.Decimal)):
+            # exact, whatever its scale: Arrow compares decimals of different scales
+            return pa.scalar(decimal.Decimal(str(value)) if not isinstance(value, decimal.Decimal) else value)
         return pa.scalar(value).cast(typ)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
         return pa.scalar(value)
@@ -174,9 +179,15 @@ def _bloom_excludes(bf, filters, types):
             continue
         col = bf.columns[ci]
         scalar = _cast_value(value, types[name])
-        if scalar.type != types[name]:
+        if pa.types.is_decimal(scalar.type) and pa.types.is_decimal(types[name]):
+            unscaled = scalar.as_py().scaleb(col.scale)
+            if unscaled != unscaled.to_integral_value():
+                return True  # more digits than the column's scale: equal to no value
+            stored = int(unscaled)
+        elif scalar.type != types[name]:
             continue
-        stored = _stored(col, scalar)
+        else:
+            stored = _stored(col, scalar)
         if stored is not None and not bloom_may_contain(blooms[ci], bloom_key(col, stored)):
             return True
     return False
@@ -288,8 +299,9 @@ def dataset(lake_root, table, columns=None, filters=None):
         if columns is not None:
             for c in missing:
                 t = t.append_column(c, pa.nulls(t.num_rows))
-        t = t.append_column("dt", pa.array([dt] * t.num_rows, pa.date32()))
-        t = t.append_column("hour", pa.array([hour] * t.num_rows, pa.int32()))
+        days = (dt - _dt.date(1970, 1, 1)).days
+        t = t.append_column("dt", pa.array(np.full(t.num_rows, days, dtype=np.int32)).view(pa.date32()))
+        t = t.append_column("hour", pa.array(np.full(t.num_rows, hour, dtype=np.int32)))
         tables.append(t)
     if not tables:
         if columns is not None:

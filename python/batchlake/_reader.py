@@ -42,6 +42,7 @@ class BcolFile:
             with open(self.path, "rb") as f:
                 data = f.read()
         self._data = data
+        self._schema = None
         try:
             self.footer = parse_file(data)
         except _Unsupported as e:
@@ -72,7 +73,9 @@ class BcolFile:
 
     @property
     def schema(self):
-        return pa.schema([pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in self.footer.columns])
+        if self._schema is None:
+            self._schema = pa.schema([pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in self.footer.columns])
+        return self._schema
 
     def column_index(self, name):
         for i, c in enumerate(self.footer.columns):
