@@ -120,9 +120,12 @@ class BcolFile:
                     body += d.flush(page.body_size - len(body) + 1)
             except zlib.error as e:
                 raise CorruptFileError(f"deflate stream is invalid: {e}", offset=start, **where) from None
-            if len(body) != page.body_size or not d.eof or d.unused_data or d.unconsumed_tail:
+            if len(body) != page.body_size or not d.eof:
                 raise CorruptFileError(f"deflate stream does not inflate to exactly {page.body_size} bytes and end",
                                        offset=start, **where)
+            if d.unused_data or d.unconsumed_tail:
+                raise CorruptFileError(f"{len(d.unused_data) + len(d.unconsumed_tail)} bytes follow the end of the "
+                                       "deflate stream", offset=start, **where)
         body_base = start if page.codec == 0 else None
         try:
             return self._decode_body(col, page, body)
