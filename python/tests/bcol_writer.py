@@ -57,12 +57,12 @@ def stats(typ, values):
     return bytes([flags]) + out + varint(len(keys))
 
 
-def page(rows, nulls, body, ids, codec=0):
-    """(page bytes in the file, footer page entry)."""
+def page(rows, nulls, body, ids, codec=0, after_deflate=b""):
+    """(page bytes in the file, footer page entry). after_deflate: bytes appended to a deflate stream (invalid)."""
     payload = body
     if codec:
         c = zlib.compressobj(9, zlib.DEFLATED, -15)
-        payload = c.compress(body) + c.flush()
+        payload = c.compress(body) + c.flush() + after_deflate
     stored = payload + struct.pack("<I", zlib.crc32(payload))
     entry = varint(rows) + varint(nulls) + bytes([codec]) + varint(len(stored))
     if codec:

@@ -126,3 +126,12 @@ def test_structural_checks_behind_valid_checksums(lake):
         except CorruptFileError:
             refused += 1
     assert refused > 100
+
+
+def test_deflate_payload_must_be_exactly_one_stream():
+    from bcol_writer import build
+    good = build("t", [("v", "int64", 0, False)], [(3, [([(3, 0, b"\x01\x02\x04\x06", [1], 1)], [1, 2, 3])])])
+    assert batchlake.read_table(batchlake.BcolFile("ok.bcol", data=good)).column("v").to_pylist() == [1, 2, 3]
+    bad = build("t", [("v", "int64", 0, False)], [(3, [([(3, 0, b"\x01\x02\x04\x06", [1], 1, b"\x00")], [1, 2, 3])])])
+    with pytest.raises(CorruptFileError, match="follow the end of the deflate stream"):
+        batchlake.read_table(batchlake.BcolFile("trailing.bcol", data=bad))
