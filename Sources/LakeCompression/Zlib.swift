@@ -209,12 +209,13 @@ public enum Zlib {
     }
 
     /// Inflates a complete stream, refusing to produce more than `limit` bytes.
-    /// - Throws: `ZlibError` on corrupt data, on output past `limit`, or on a stream that ends early.
+    /// - Throws: `ZlibError` on corrupt data, on output past `limit`, on a stream that ends early, or on bytes
+    ///   after the end of the stream (every byte of a page must be accounted for; docs/FORMAT.md).
     public static func decompress(_ bytes: [UInt8], format: DeflateFormat = .raw,
                                   limit: Int = Int.max) throws -> [UInt8] {
         let inflater = try Inflater(format: format, chunkSize: 64 * 1024)
         var out: [UInt8] = []
-        _ = try bytes.withUnsafeBytes { input in
+        let consumed = try bytes.withUnsafeBytes { input in
             try inflater.inflate(input) { chunk in
                 guard out.count + chunk.count <= limit else {
                     throw ZlibError(code: -5, message: "output exceeds the declared \(limit) bytes", context: "inflate")
@@ -224,6 +225,10 @@ public enum Zlib {
         }
         guard inflater.isFinished else {
             throw ZlibError(code: -5, message: "compressed stream is truncated", context: "inflate")
+        }
+        guard consumed == bytes.count else {
+            throw ZlibError(code: -3, message: "\(bytes.count - consumed) bytes follow the end of the compressed stream",
+                            context: "inflate")
         }
         return out
     }

@@ -18,6 +18,7 @@ struct ZlibTests {
         let packed = try Zlib.compress(text)
         #expect(throws: ZlibError.self) { try Zlib.decompress(packed, limit: 99_999) }
         #expect(throws: ZlibError.self) { try Zlib.decompress(Array(packed.dropLast(3))) }
+        #expect(throws: ZlibError.self) { try Zlib.decompress(packed + [0]) }  // a byte past the stream's end
     }
 
     @Test("CRC-32 matches the IEEE check value")
