@@ -34,9 +34,10 @@ struct DiskFaultTests {
             #expect(r.message?.contains(lakePath) == true)
             #expect(r.error == LakeError.Code.io.description)
         }
-        // Nothing of a refused batch is visible: the catalog holds only committed batches' files, all present.
-        #expect(try lake.verify(deep: false).problems.filter { $0.kind != "orphan" }.isEmpty)
-        #expect(LakeFileSystem_listFiles(lakePath + "/_staging").isEmpty)
+        // Nothing of a refused batch is visible; a batch committed before its publish ran out of space is still
+        // staged ("unpublished") with a stale manifest, and the next writing command publishes it.
+        let allowed: Set<String> = ["orphan", "unpublished", "manifest_mismatch"]
+        #expect(try lake.verify(deep: false).problems.filter { !allowed.contains($0.kind) }.isEmpty)
 
         // Space returns: the rerun lands everything, exactly once.
         _ = try runProcess("/bin/mount", ["-o", "remount,size=64m", lakePath])

@@ -302,6 +302,8 @@ extension Lake {
         var batch = started.batch
         let batchID = batch.batchID
         let staging = layout.absolute(layout.stagingDirectory(batchID: batchID))
+        // Once committed, the staged files are the batch's data: a failed publish leaves them for recovery.
+        var committed = false
         do {
             let result = try finishTransform(started.streamed, batch: batch, supersedes: batch.supersedes)
             batch.counts = result.counts
@@ -313,8 +315,14 @@ extension Lake {
             let plan = BatchCommit(batch: batch, files: result.files, versions: result.versions,
                                    dimensionRows: result.dimensionKeys, schemas: spec.schemas, snapshot: snapshot)
             let commit = try IngestProfile.measure(.catalog) { try catalog.commit(plan) }
-            try IngestProfile.measure(.publish) {
-                try publish(batchID: batchID, retired: commit.retiredFiles, partitions: commit.touchedPartitions)
+            committed = true
+            do {
+                try IngestProfile.measure(.publish) {
+                    try publish(batchID: batchID, retired: commit.retiredFiles, partitions: commit.touchedPartitions)
+                }
+            } catch {
+                throw LakeError(.io, "batch \(batchID) is committed, but publishing it failed: \(error)",
+                                remedy: "rerun once the cause is fixed: any writing command publishes it")
             }
             report.outcome = .ingested
             report.counts = result.counts
@@ -327,9 +335,11 @@ extension Lake {
             try? catalog.markFailed(batchID: batchID, error: conflict.description)
             throw conflict
         } catch {
-            started.streamed.factOutput.abandon()
-            try? LakeFileSystem.removeTree(staging)
-            try? catalog.markFailed(batchID: batchID, error: "\(error)")
+            if !committed {
+                started.streamed.factOutput.abandon()
+                try? LakeFileSystem.removeTree(staging)
+                try? catalog.markFailed(batchID: batchID, error: "\(error)")
+            }
             throw error
         }
     }
