@@ -129,4 +129,24 @@ struct CLITests {
         #expect(same.trimmingCharacters(in: .whitespacesAndNewlines) == "15 True")
         #expect(FileManager.default.fileExists(atPath: dir.file("out/flats/dt=2019-01-13/hour=01/manifest.json")))
     }
+
+    @Test("status shows a killed ingest as in flight with its owner gone, then the recovered batch among the errors")
+    func status() throws {
+        let dir = TemporaryDirectory("cli-status")
+        #expect(try batchlake(["generate", "--out", "inbox", "--hours", "1", "--per-hour", "5"], in: dir.path).status == 0)
+        let killed = try runProcess(batchlakeExecutable, ["ingest", "inbox"],
+                                    environment: ["BATCHLAKE_LAKE": "", "BATCHLAKE_CATALOG": "", "BATCHLAKE_FAILPOINT": "close"],
+                                    currentDirectory: dir.path)
+        #expect(killed.status == 9)
+        let before = try batchlake(["status", "--json"], in: dir.path)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+        #expect(doc["version"] as? Int == 1)
+        let inFlight = try #require(doc["in_flight"] as? [[String: Any]])
+        #expect(inFlight.count == 1 && inFlight.first?["owner_gone"] as? Bool == true)
+        #expect(try batchlake(["ingest", "inbox"], in: dir.path).status == 0)
+        let after = try batchlake(["status", "--json"], in: dir.path)
+        let doc2 = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
+        #expect((doc2["in_flight"] as? [Any])?.isEmpty == true)
+        #expect(((doc2["last_errors"] as? [[String: Any]])?.first?["error"] as? String)?.contains("abandoned") == true)
+    }
 }

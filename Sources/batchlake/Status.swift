@@ -1,0 +1,37 @@
+import ArgumentParser
+import LakePipeline
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show work in flight, work waiting and the last errors, from the catalog.",
+        discussion: """
+            Reads only. Batches and compactions in flight show their owner (host:pid) and lease; an owner that is a
+            dead process of this host is marked, and the next writing command recovers its work.
+
+              $ batchlake status --json
+            """)
+
+    @OptionGroup var lake: LakeOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try guarded {
+            let status = try lake.open().status()
+            if output.json { return try Output.json(status) }
+            Output.out("batches: " + status.batchesByStatus.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+            Output.out("in flight: \(status.inFlight.isEmpty ? "nothing" : "")")
+            for item in status.inFlight {
+                Output.out("  \(item.kind) \(item.id) owner \(item.owner) lease until \(item.leaseUntil)"
+                    + (item.ownerGone ? " (owner gone: the next writing command recovers it)" : ""))
+            }
+            if !status.committedUnpublished.isEmpty {
+                Output.out("committed, not yet published: " + status.committedUnpublished.joined(separator: ", "))
+            }
+            Output.out("partitions awaiting compaction: \(status.partitionsAwaitingCompaction.count)")
+            for p in status.partitionsAwaitingCompaction.prefix(10) { Output.out("  \(p)") }
+            Output.out("last errors: \(status.lastErrors.isEmpty ? "none" : "")")
+            for f in status.lastErrors { Output.out("  \(f.at) \(f.kind) \(f.id): \(f.error.prefix(200))") }
+        }
+    }
+}
