@@ -74,6 +74,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
+        // `batchlake load` beside `psql \copy` of the same files, on a throwaway PostgreSQL (README).
+        .executableTarget(
+            name: "batchlake-loadbench",
+            dependencies: ["LakePipeline", "LakeCatalog", "LakeCore", "LakeGenerator"],
+            swiftSettings: settings),
 
         .target(name: "TestSupport", dependencies: ["LakeCore"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(name: "LakeCoreTests", dependencies: ["LakeCore"], swiftSettings: settings),

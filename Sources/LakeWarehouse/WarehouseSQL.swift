@@ -176,10 +176,17 @@ public struct WarehouseSQL: Sendable {
     }
 
     /// The staging table: the spec's columns only, in CSV order, dropped at the end of the transaction.
+    /// PostgreSQL numbers the staged rows in COPY order (files oldest first), so that a dimension key a partition
+    /// holds more than once (changed again by a later batch of the same hour) loads its newest row only.
     public func createStage(_ table: WarehouseTable) -> String {
-        let columns = table.schema.columns.map { "\(Self.quote($0.name)) \(type(of: $0))" }
+        var columns = table.schema.columns.map { "\(Self.quote($0.name)) \(type(of: $0))" }
+        if dialect == .postgres && table.kind == .dimension {
+            columns.append("\(Self.stageOrder) BIGINT GENERATED ALWAYS AS IDENTITY")
+        }
         return "CREATE TEMPORARY TABLE \(stageName(table)) (\n    " + columns.joined(separator: ",\n    ") + "\n)"
     }
+
+    static let stageOrder = quote("batchlake_staged_row")
 
     public func dropStage(_ table: WarehouseTable) -> String { "DROP TABLE \(stageName(table))" }
 
@@ -256,12 +263,22 @@ public struct WarehouseSQL: Sendable {
             }
             let older = "(\(name).\(Self.quote("dt")) < \(date) OR (\(name).\(Self.quote("dt")) = \(date) AND "
                 + "\(name).\(Self.quote("hour")) < \(partition.hour)))"
+            var insert = "INSERT INTO \(target) (\(allColumns))\nSELECT "
+            if dialect == .postgres {
+                // One row per key: the last staged, i.e. the newest batch's.
+                insert += "DISTINCT ON (\(table.key.map { Self.quote("stage") + "." + Self.quote($0) }.joined(separator: ", "))) "
+            }
+            insert += "\(columnList(table, prefix: Self.quote("stage") + ".")), "
+                + "\(date), \(partition.hour) FROM \(stage) AS \(Self.quote("stage"))\n"
+                + "WHERE NOT EXISTS (SELECT 1 FROM \(target) AS \(Self.quote("newer")) WHERE \(keyMatch(Self.quote("newer"))))"
+            if dialect == .postgres {
+                insert += "\nORDER BY \(table.key.map { Self.quote("stage") + "." + Self.quote($0) }.joined(separator: ", ")), "
+                    + "\(Self.quote("stage")).\(Self.stageOrder) DESC"
+            }
             return [
                 "DELETE FROM \(target) WHERE \(partitionCondition(partition))",
                 "DELETE FROM \(target) USING \(stage) AS \(Self.quote("stage"))\nWHERE \(keyMatch(name)) AND \(older)",
-                "INSERT INTO \(target) (\(allColumns))\nSELECT \(columnList(table, prefix: Self.quote("stage") + ".")), "
-                    + "\(date), \(partition.hour) FROM \(stage) AS \(Self.quote("stage"))\n"
-                    + "WHERE NOT EXISTS (SELECT 1 FROM \(target) AS \(Self.quote("newer")) WHERE \(keyMatch(Self.quote("newer"))))",
+                insert,
             ]
         }
     }

@@ -18,7 +18,8 @@ extension Lake {
         let files = try catalog.files(table: table, selector: .hour(partition), status: .active)
         let columnar = Dictionary(files.filter { $0.format == .columnar }.map { ($0.fileID, $0) }) { a, _ in a }
         var sources: [LoadSource] = []
-        for file in files where file.format == .csvGzip {
+        // Oldest first (commit order): a dimension key staged twice keeps the newer batch's row.
+        for file in files.filter({ $0.format == .csvGzip }).sorted(by: { ($0.createdAt, $0.path) < ($1.createdAt, $1.path) }) {
             let record = LoadedFile(path: file.path, sha256: file.sha256, rows: file.rows)
             let path = resolve(file)
             if LakeFileSystem.exists(path) {
