@@ -118,6 +118,8 @@ extension Lake {
         var reports: [BatchReport] = []
         var waiting: StartedBatch?
         var lastCommitSeq: Int64?
+        /// Reports (by index) of batches committed but not published.
+        var unpublished: [Int] = []
 
         /// Commits a waiting batch (or ingests it again); true if its first attempt committed.
         func complete(_ started: StartedBatch) -> Bool {
@@ -130,6 +132,7 @@ extension Lake {
                 do {
                     lastCommitSeq = try completeAttempt(started, report: &report, lastCommitSeq: lastCommitSeq)
                     committed = true
+                    if started.publishFailed { unpublished.append(reports.count) }
                     report.seconds = Date().timeIntervalSince(started.clock)
                 } catch is CommitConflict {
                     report = ingestOne(path: started.path, options: options)
@@ -174,6 +177,13 @@ extension Lake {
             reports.append(report)
         }
         if let before = waiting { _ = complete(before) }
+        // A publish that failed (the next batch's staging may have filled the disk) gets another chance now that
+        // the other batches are done.
+        if !unpublished.isEmpty, (try? recover()) != nil {
+            for i in unpublished where try catalog.batch(id: reports[i].batchID ?? "")?.status == .published {
+                reports[i].message = nil
+            }
+        }
         return reports
     }
 
@@ -305,13 +315,21 @@ extension Lake {
             let plan = BatchCommit(batch: batch, files: result.files, versions: result.versions,
                                    dimensionRows: result.dimensionKeys, schemas: spec.schemas, snapshot: snapshot)
             let commit = try IngestProfile.measure(.catalog) { try catalog.commit(plan) }
-            try IngestProfile.measure(.publish) {
-                try publish(batchID: batchID, retired: commit.retiredFiles, partitions: commit.touchedPartitions)
-            }
             report.outcome = .ingested
             report.counts = result.counts
             report.invalidValues = result.invalidValues
             report.rowsByTable = result.rowsByTable
+            do {
+                try IngestProfile.measure(.publish) {
+                    try publish(batchID: batchID, retired: commit.retiredFiles, partitions: commit.touchedPartitions)
+                }
+            } catch {
+                // Committed: its staged files are the lake's now, and recovery publishes them (step 5). Never
+                // remove them here. `ingest` runs recovery again once the inputs are done.
+                started.publishFailed = true
+                report.message = "committed, but publishing failed: \(error); the next command that writes "
+                    + "publishes it"
+            }
             return commit.commitSeq
         } catch let conflict as CommitConflict {
             started.streamed.factOutput.abandon()
@@ -354,6 +372,8 @@ final class StartedBatch {
     var clock: Date
     /// Set when the batch before it did not commit: its transform counted that batch's versions as known.
     var mustRedo = false
+    /// Set when it committed but its publish failed (a full disk, say): recovery publishes it.
+    var publishFailed = false
     let versions: Set<ListingVersionKey>
 
     init(path: String, fileName: String, batch: BatchRecord, snapshot: Int64, streamed: StreamedBatch,
