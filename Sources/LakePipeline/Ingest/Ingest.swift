@@ -118,6 +118,8 @@ extension Lake {
         var reports: [BatchReport] = []
         var waiting: StartedBatch?
         var lastCommitSeq: Int64?
+        /// Reports (by index) of batches committed but not published.
+        var unpublished: [Int] = []
 
         /// Commits a waiting batch (or ingests it again); true if its first attempt committed.
         func complete(_ started: StartedBatch) -> Bool {
@@ -130,6 +132,7 @@ extension Lake {
                 do {
                     lastCommitSeq = try completeAttempt(started, report: &report, lastCommitSeq: lastCommitSeq)
                     committed = true
+                    if started.publishFailed { unpublished.append(reports.count) }
                     report.seconds = Date().timeIntervalSince(started.clock)
                 } catch is CommitConflict {
                     report = ingestOne(path: started.path, options: options)
@@ -174,6 +177,13 @@ extension Lake {
             reports.append(report)
         }
         if let before = waiting { _ = complete(before) }
+        // A publish that failed (the next batch's staging may have filled the disk) gets another chance now that
+        // the other batches are done.
+        if !unpublished.isEmpty, (try? recover()) != nil {
+            for i in unpublished where try catalog.batch(id: reports[i].batchID ?? "")?.status == .published {
+                reports[i].message = nil
+            }
+        }
         return reports
     }
 
@@ -253,14 +263,6 @@ extension Lake {
             (partition, rule) = (PartitionKey(epochSeconds: Int64(Date().timeIntervalSince1970)), .ingestTime)
         }
         let previous = try catalog.liveBatch(source: source, fileName: fileName)
-        if let previous, try catalog.files(batchID: previous.batchID).contains(where: { $0.status != .active }) {
-            // Its rows now sit in compacted files beside other batches' rows; replacing them needs a rewrite of
-            // those files, which this version does not do. Refusing keeps the lake exact.
-            throw LakeError(.badInput,
-                            "\(path) is a new content of \(fileName), but batch \(previous.batchID) of that name was "
-                                + "compacted, so its rows cannot be replaced",
-                            remedy: "ingest the new content under another file name, or rebuild the partition")
-        }
         let batchID = Lake.makeBatchID(sha256: sha)
         var batch = BatchRecord(batchID: batchID, source: source, fileName: fileName, inputURI: path, sha256: sha,
                                 bytes: size, partition: partition, hourRule: rule, status: .pending,
@@ -302,8 +304,6 @@ extension Lake {
         var batch = started.batch
         let batchID = batch.batchID
         let staging = layout.absolute(layout.stagingDirectory(batchID: batchID))
-        // Once committed, the staged files are the batch's data: a failed publish leaves them for recovery.
-        var committed = false
         do {
             let result = try finishTransform(started.streamed, batch: batch, supersedes: batch.supersedes)
             batch.counts = result.counts
@@ -315,19 +315,21 @@ extension Lake {
             let plan = BatchCommit(batch: batch, files: result.files, versions: result.versions,
                                    dimensionRows: result.dimensionKeys, schemas: spec.schemas, snapshot: snapshot)
             let commit = try IngestProfile.measure(.catalog) { try catalog.commit(plan) }
-            committed = true
+            report.outcome = .ingested
+            report.counts = result.counts
+            report.invalidValues = result.invalidValues
+            report.rowsByTable = result.rowsByTable
             do {
                 try IngestProfile.measure(.publish) {
                     try publish(batchID: batchID, retired: commit.retiredFiles, partitions: commit.touchedPartitions)
                 }
             } catch {
-                throw LakeError(.io, "batch \(batchID) is committed, but publishing it failed: \(error)",
-                                remedy: "rerun once the cause is fixed: any writing command publishes it")
+                // Committed: its staged files are the lake's now, and recovery publishes them (step 5). Never
+                // remove them here. `ingest` runs recovery again once the inputs are done.
+                started.publishFailed = true
+                report.message = "committed, but publishing failed: \(error); the next command that writes "
+                    + "publishes it"
             }
-            report.outcome = .ingested
-            report.counts = result.counts
-            report.invalidValues = result.invalidValues
-            report.rowsByTable = result.rowsByTable
             return commit.commitSeq
         } catch let conflict as CommitConflict {
             started.streamed.factOutput.abandon()
@@ -335,11 +337,9 @@ extension Lake {
             try? catalog.markFailed(batchID: batchID, error: conflict.description)
             throw conflict
         } catch {
-            if !committed {
-                started.streamed.factOutput.abandon()
-                try? LakeFileSystem.removeTree(staging)
-                try? catalog.markFailed(batchID: batchID, error: "\(error)")
-            }
+            started.streamed.factOutput.abandon()
+            try? LakeFileSystem.removeTree(staging)
+            try? catalog.markFailed(batchID: batchID, error: "\(error)")
             throw error
         }
     }
@@ -372,6 +372,8 @@ final class StartedBatch {
     var clock: Date
     /// Set when the batch before it did not commit: its transform counted that batch's versions as known.
     var mustRedo = false
+    /// Set when it committed but its publish failed (a full disk, say): recovery publishes it.
+    var publishFailed = false
     let versions: Set<ListingVersionKey>
 
     init(path: String, fileName: String, batch: BatchRecord, snapshot: Int64, streamed: StreamedBatch,
