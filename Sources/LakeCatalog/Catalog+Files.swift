@@ -59,15 +59,7 @@ extension Catalog {
         if let table { sql += " AND table_name = ?"; arguments.append(table) }
         if let format { sql += " AND format = ?"; arguments.append(format.rawValue) }
         if let status { sql += " AND status = ?"; arguments.append(status.rawValue) }
-        switch selector {
-        case .hour(let key)?:
-            sql += " AND dt = ? AND hour = ?"
-            arguments += [key.dateString, key.hour]
-        case .day(let y, let m, let d)?:
-            sql += " AND dt = ?"
-            arguments.append("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))")
-        case nil: break
-        }
+        Catalog.restrict(&sql, &arguments, to: selector)
         sql += " ORDER BY table_name, dt, hour, path"
         return try db.query(sql, arguments: arguments).map(Catalog.file(from:))
     }
@@ -98,15 +90,7 @@ extension Catalog {
         var sql = "SELECT table_name, dt, hour, data_version, rows, files, bytes, updated_at FROM partitions WHERE 1 = 1"
         var arguments: [any SQLBindable] = []
         if let table { sql += " AND table_name = ?"; arguments.append(table) }
-        switch selector {
-        case .hour(let key)?:
-            sql += " AND dt = ? AND hour = ?"
-            arguments += [key.dateString, key.hour]
-        case .day(let y, let m, let d)?:
-            sql += " AND dt = ?"
-            arguments.append("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))")
-        case nil: break
-        }
+        Catalog.restrict(&sql, &arguments, to: selector)
         sql += " ORDER BY table_name, dt, hour"
         return try db.query(sql, arguments: arguments).map { row in
             PartitionRecord(
@@ -164,5 +148,20 @@ extension Catalog {
     public func activeFile(path: String) throws -> FileRecord? {
         try db.query("SELECT \(Catalog.fileColumns) FROM files WHERE path = ? AND status = 'active'", path).first
             .map(Catalog.file(from:))
+    }
+}
+
+extension Catalog {
+    /// Adds `AND dt = … [AND hour = …]` for a partition selector (nil adds nothing).
+    static func restrict(_ sql: inout String, _ arguments: inout [any SQLBindable], to selector: PartitionSelector?) {
+        switch selector {
+        case .hour(let key)?:
+            sql += " AND dt = ? AND hour = ?"
+            arguments += [key.dateString, key.hour]
+        case .day(let y, let m, let d)?:
+            sql += " AND dt = ?"
+            arguments.append("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))")
+        case nil: break
+        }
     }
 }

@@ -96,15 +96,7 @@ extension Catalog {
         if let warehouse { sql += " AND warehouse = ?"; arguments.append(warehouse) }
         if let table { sql += " AND table_name = ?"; arguments.append(table) }
         if let status { sql += " AND status = ?"; arguments.append(status.rawValue) }
-        switch selector {
-        case .hour(let key)?:
-            sql += " AND dt = ? AND hour = ?"
-            arguments += [key.dateString, key.hour]
-        case .day(let y, let m, let d)?:
-            sql += " AND dt = ?"
-            arguments.append("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))")
-        case nil: break
-        }
+        Catalog.restrict(&sql, &arguments, to: selector)
         sql += " ORDER BY started_at DESC, load_id DESC"
         return try db.query(sql, arguments: arguments).map { row in
             let partition = PartitionKey.parse("dt=\(row["dt"].string ?? "")/hour=\(pad(Int(row["hour"].int ?? 0), 2))")
