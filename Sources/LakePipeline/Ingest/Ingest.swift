@@ -263,6 +263,14 @@ extension Lake {
             (partition, rule) = (PartitionKey(epochSeconds: Int64(Date().timeIntervalSince1970)), .ingestTime)
         }
         let previous = try catalog.liveBatch(source: source, fileName: fileName)
+        if let previous, try catalog.files(batchID: previous.batchID).contains(where: { $0.status != .active }) {
+            // Its rows now sit in compacted files beside other batches' rows; replacing them needs a rewrite of
+            // those files, which this version does not do. Refusing keeps the lake exact.
+            throw LakeError(.badInput,
+                            "\(path) is a new content of \(fileName), but batch \(previous.batchID) of that name was "
+                                + "compacted, so its rows cannot be replaced",
+                            remedy: "ingest the new content under another file name, or rebuild the partition")
+        }
         let batchID = Lake.makeBatchID(sha256: sha)
         var batch = BatchRecord(batchID: batchID, source: source, fileName: fileName, inputURI: path, sha256: sha,
                                 bytes: size, partition: partition, hourRule: rule, status: .pending,

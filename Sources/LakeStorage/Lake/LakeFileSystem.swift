@@ -77,19 +77,11 @@ public enum LakeFileSystem {
     /// Removes a folder tree (staging of an abandoned batch). Missing is fine.
     public static func removeTree(_ path: String) throws {
         Failpoint.hit("remove")
-        guard let dir = opendir(path) else {
+        guard let children = entries(of: path) else {
             if errno == ENOENT { return }
             if errno == ENOTDIR { return try removeFile(path) }
             throw error("opendir", path)
         }
-        var children: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            if name != "." && name != ".." { children.append(name) }
-        }
-        closedir(dir)
         for child in children {
             let full = path + "/" + child
             if isDirectory(full) { try removeTree(full) } else { try removeFile(full) }
@@ -101,16 +93,7 @@ public enum LakeFileSystem {
     public static func listFiles(_ path: String) -> [String] {
         var result: [String] = []
         func walk(_ relative: String) {
-            let full = relative.isEmpty ? path : path + "/" + relative
-            guard let dir = opendir(full) else { return }
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(dir)
+            guard let names = entries(of: relative.isEmpty ? path : path + "/" + relative) else { return }
             for name in names.sorted() {
                 let child = relative.isEmpty ? name : relative + "/" + name
                 if isDirectory(path + "/" + child) { walk(child) } else { result.append(child) }
@@ -118,6 +101,20 @@ public enum LakeFileSystem {
         }
         walk("")
         return result
+    }
+
+    /// The names in a folder (without `.` and `..`), or nil with `errno` set when it cannot be opened.
+    static func entries(of path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     public static func parent(of path: String) -> String {
