@@ -189,20 +189,26 @@ extension Lake {
         }
     }
 
-    // MARK: Batch
-
-    private func traceBatch(_ batch: BatchRecord, table only: String?, graph: LineageGraph,
-                            into report: inout LineageReport) throws {
-        let files = try catalog.files(batchID: batch.batchID)
+    /// A batch as lineage shows it: its counts and its raw and quarantine files.
+    private func lineageBatch(_ batch: BatchRecord, files: [FileRecord], graph: LineageGraph) -> LineageBatch {
         let c = batch.counts
-        report.batches.append(LineageBatch(
+        return LineageBatch(
             batchID: batch.batchID, fileName: batch.fileName, inputURI: batch.inputURI, sha256: batch.sha256,
             bytes: batch.bytes, partition: batch.partition.path, hourRule: batch.hourRule.rawValue,
             status: batch.status.rawValue, supersedes: batch.supersedes, supersededBy: batch.supersededBy,
             records: c.records, good: c.good, bad: c.bad, duplicates: c.duplicates, knownVersions: c.knownVersions,
             blankLines: c.blankLines, committedAt: batch.committedAt, error: batch.error,
             raw: files.filter { $0.format == .raw }.map { graph.describe($0) },
-            quarantine: files.filter { $0.format == .quarantine }.map { graph.describe($0) }))
+            quarantine: files.filter { $0.format == .quarantine }.map { graph.describe($0) })
+    }
+
+    // MARK: Batch
+
+    private func traceBatch(_ batch: BatchRecord, table only: String?, graph: LineageGraph,
+                            into report: inout LineageReport) throws {
+        let files = try catalog.files(batchID: batch.batchID)
+        report.batches.append(lineageBatch(batch, files: files, graph: graph))
+        let c = batch.counts
         let label = "batch \(batch.fileName) (\(batch.batchID))"
         if batch.status == .failed {
             report.checks.append(LineageCheck(hop: "input -> batch", state: .explained, rowsIn: nil, rowsOut: 0,
@@ -415,16 +421,7 @@ extension Lake {
         // The batches of those hours, with their line counts.
         let hours = Set(partitions.map(\.partition))
         for batch in try catalog.batches() where hours.contains(batch.partition) && batch.status != .pending {
-            let files = try catalog.files(batchID: batch.batchID)
-            let c = batch.counts
-            report.batches.append(LineageBatch(
-                batchID: batch.batchID, fileName: batch.fileName, inputURI: batch.inputURI, sha256: batch.sha256,
-                bytes: batch.bytes, partition: batch.partition.path, hourRule: batch.hourRule.rawValue,
-                status: batch.status.rawValue, supersedes: batch.supersedes, supersededBy: batch.supersededBy,
-                records: c.records, good: c.good, bad: c.bad, duplicates: c.duplicates,
-                knownVersions: c.knownVersions, blankLines: c.blankLines, committedAt: batch.committedAt,
-                error: batch.error, raw: files.filter { $0.format == .raw }.map { graph.describe($0) },
-                quarantine: files.filter { $0.format == .quarantine }.map { graph.describe($0) }))
+            report.batches.append(lineageBatch(batch, files: try catalog.files(batchID: batch.batchID), graph: graph))
         }
         let fact = spec.tables.first { $0.kind == .fact }?.name
         for p in partitions.sorted(by: { ($0.partition, $0.table) < ($1.partition, $1.table) }) {
@@ -511,16 +508,7 @@ extension Lake {
                    : "; not found: " + report.versions.filter { !$0.found }.map(\.modifiedAt).joined(separator: ", "))))
         // The address row, keyed by listing id, and the batches carrying the versions.
         for batch in batches.values.sorted(by: { $0.startedAt < $1.startedAt }) {
-            let files = try catalog.files(batchID: batch.batchID)
-            let c = batch.counts
-            report.batches.append(LineageBatch(
-                batchID: batch.batchID, fileName: batch.fileName, inputURI: batch.inputURI, sha256: batch.sha256,
-                bytes: batch.bytes, partition: batch.partition.path, hourRule: batch.hourRule.rawValue,
-                status: batch.status.rawValue, supersedes: batch.supersedes, supersededBy: batch.supersededBy,
-                records: c.records, good: c.good, bad: c.bad, duplicates: c.duplicates,
-                knownVersions: c.knownVersions, blankLines: c.blankLines, committedAt: batch.committedAt,
-                error: batch.error, raw: files.filter { $0.format == .raw }.map { graph.describe($0) },
-                quarantine: files.filter { $0.format == .quarantine }.map { graph.describe($0) }))
+            report.batches.append(lineageBatch(batch, files: try catalog.files(batchID: batch.batchID), graph: graph))
         }
         for (partition, files) in byPartition.sorted(by: { $0.key < $1.key }) where only == nil || only == fact {
             let versions = found[partition]?.count ?? 0

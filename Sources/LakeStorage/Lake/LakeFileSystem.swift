@@ -122,23 +122,31 @@ public enum LakeFileSystem {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    /// SHA-256 (hex) and size of a file, read in 1 MiB chunks.
-    public static func sha256(ofFile path: String) throws -> (hex: String, bytes: Int64) {
-        let fd = open(path, O_RDONLY)
+    /// Hands a file's bytes to `body` in chunks of `chunkSize`, retrying EINTR; errors name the path and call.
+    public static func forEachChunk(of path: String, chunkSize: Int = 1 << 20,
+                                    _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw error("open", path) }
         defer { close(fd) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var total: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw error("read", path)
             }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            total += Int64(n)
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
+    /// SHA-256 (hex) and size of a file, read in 1 MiB chunks.
+    public static func sha256(ofFile path: String) throws -> (hex: String, bytes: Int64) {
+        var hasher = SHA256()
+        var total: Int64 = 0
+        try forEachChunk(of: path) { chunk in
+            hasher.update(bufferPointer: chunk)
+            total += Int64(chunk.count)
         }
         return (hex(hasher.finalize()), total)
     }
@@ -169,19 +177,9 @@ public enum LakeFileSystem {
     }
 
     public static func readFile(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw error("open", path) }
-        defer { close(fd) }
         var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw error("read", path)
-            }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
+        try forEachChunk(of: path, chunkSize: 1 << 16) { chunk in
+            out.append(contentsOf: chunk)
             if out.count > limit { throw LakeError(.badInput, "\(path) is larger than \(limit) bytes") }
         }
         return out
@@ -260,20 +258,8 @@ public final class OutputFile {
 extension LakeFileSystem {
     /// Copies a file byte for byte into a new file (fsynced), returning its SHA-256 and size.
     public static func copyFile(from source: String, to destination: String) throws -> WrittenFile {
-        let fd = open(source, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw error("open", source) }
-        defer { close(fd) }
         let output = try OutputFile(path: destination)
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw error("read", source)
-            }
-            if n == 0 { break }
-            try buffer.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-        }
+        try forEachChunk(of: source) { try output.write($0) }
         let sha = try output.close(sync: true)
         return WrittenFile(path: destination, rows: 0, bytes: output.byteCount, sha256: sha)
     }
