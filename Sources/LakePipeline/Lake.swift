@@ -8,6 +8,8 @@ import Foundation
 /// Not Sendable: it owns the catalog connection.
 public final class Lake {
     public let layout: LakeLayout
+    /// Where the lake's keys live (a folder or a bucket); staged files are written under `layout.root`.
+    public let store: any LakeStore
     public let catalog: Catalog
     public let spec: PipelineSpec
     let compiled: CompiledSpec
@@ -20,13 +22,18 @@ public final class Lake {
     /// Opens (creating if needed) the lake folder and the catalog, and loads the pipeline spec.
     /// - Throws: `LakeError` naming the folder, the catalog or the spec.
     public init(root: String, catalogPath: String, specPath: String? = nil) throws {
-        layout = LakeLayout(root: root)
-        try LakeFileSystem.makeDirectories(root)
+        store = try Lake.openStore(root)
+        layout = LakeLayout(root: store.workRoot, url: store.url)
         spec = try PipelineSpec.load(path: specPath)
         compiled = CompiledSpec(spec)
         catalog = try Catalog(path: catalogPath)
         ownerHost = ProcessInfo.processInfo.hostName
         ownerPID = Int(ProcessInfo.processInfo.processIdentifier)
+    }
+
+    /// The store for a lake location: a folder path (created when missing).
+    static func openStore(_ root: String) throws -> any LakeStore {
+        try LocalLakeStore(root: root)
     }
 
     func leaseDeadline() -> String {

@@ -279,6 +279,21 @@ extension LakeFileSystem {
     }
 }
 
+/// SHA-256 over bytes handed in pieces, with their count.
+public struct StreamingSHA256 {
+    private var hasher = SHA256()
+    private var count: Int64 = 0
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+        count += Int64(bytes.count)
+    }
+
+    public func finish() -> (hex: String, bytes: Int64) { (LakeFileSystem.hex(hasher.finalize()), count) }
+}
+
 extension LakeFileSystem {
     /// SHA-256 (hex) of bytes in memory.
     public static func sha256(of bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
