@@ -104,7 +104,7 @@ public enum LakeFileSystem {
     }
 
     /// The names in a folder (without `.` and `..`), or nil with `errno` set when it cannot be opened.
-    static func entries(of path: String) -> [String]? {
+    public static func entries(of path: String) -> [String]? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []

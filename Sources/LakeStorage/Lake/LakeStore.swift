@@ -1,5 +1,5 @@
 public import Foundation
-public import LakeCore
+import LakeCore
 
 /// One object under the lake root: its key (relative to the root), size and last change.
 public struct StoredObject: Sendable, Hashable {
