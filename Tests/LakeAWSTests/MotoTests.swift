@@ -1,5 +1,6 @@
 import Foundation
 import LakeCore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -193,6 +194,42 @@ struct MotoSQSTests {
         #expect(try sqs.receiveMessages(url, waitSeconds: 1).isEmpty)
         #expect(try sqs.queueAttributes(url, names: ["ApproximateNumberOfMessages"])["ApproximateNumberOfMessages"]
                 == "0")
+    }
+
+    @Test("a second client extends visibility on another thread while the first long-polls")
+    func twoClientsTwoThreads() throws {
+        let configuration = try motoConfiguration()
+        let poller = try SQSClient(configuration: configuration)
+        let extender = try SQSClient(configuration: configuration)
+        let work = try poller.createQueue(name: uniqueName("work"))
+        let idle = try poller.createQueue(name: uniqueName("idle"))
+        try poller.sendMessage(work, body: "batch-1")
+        let message = try #require(try poller.receiveMessages(work, waitSeconds: 2, visibilityTimeout: 5).first)
+
+        let extensions = Mutex(0)
+        let failure = Mutex<String?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { finished.signal() }
+            for _ in 0..<3 {
+                do {
+                    try extender.changeVisibility(work, receiptHandle: message.receiptHandle, seconds: 30)
+                    extensions.withLock { $0 += 1 }
+                } catch {
+                    failure.withLock { $0 = "\(error)" }
+                }
+                Thread.sleep(forTimeInterval: 0.3)
+            }
+        }
+        thread.start()
+        // The poller's 2 s long poll on an empty queue overlaps the extensions on the other client.
+        #expect(try poller.receiveMessages(idle, waitSeconds: 2).isEmpty)
+        finished.wait()
+        #expect(failure.withLock { $0 } == nil)
+        #expect(extensions.withLock { $0 } == 3)
+        // Still hidden: the extensions held the lease.
+        #expect(try poller.receiveMessages(work, waitSeconds: 0).isEmpty)
+        try poller.deleteMessage(work, receiptHandle: message.receiptHandle)
     }
 
     @Test("a missing queue is a config error naming the queue")

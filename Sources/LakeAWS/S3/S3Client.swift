@@ -462,6 +462,8 @@ public final class S3Client: @unchecked Sendable {
             return LakeError(.badSpec, message, remedy: "create bucket \(bucket) or fix the bucket name in the URL")
         case "NoSuchKey", "NotFound":
             return LakeError(.badInput, message, remedy: "check the key; `aws s3 ls \(location)` lists what is there")
+        case "InvalidRange":
+            return LakeError(.badInput, message, remedy: "ask for a range inside the object (headObject gives its size)")
         case "NoSuchUpload":
             return LakeError(.temporary, message, remedy: "the multipart upload was aborted meanwhile; rerun")
         case "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken",
