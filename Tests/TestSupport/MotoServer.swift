@@ -21,7 +21,9 @@ public final class BackgroundProcess: @unchecked Sendable {
         defer { for p in argv { free(p) } }
         var child: pid_t = 0
         let code = posix_spawn(&child, "/usr/bin/env", &actions, nil, argv, environ)
-        guard code == 0 else { throw TestSupportError("cannot start \(arguments.joined(separator: " ")): errno \(code)") }
+        guard code == 0 else {
+            throw TestSupportError("cannot start \(arguments.joined(separator: " ")): errno \(code)")
+        }
         pid = child
     }
 

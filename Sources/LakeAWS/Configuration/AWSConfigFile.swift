@@ -3,7 +3,8 @@ import LakeCore
 
 /// The INI dialect of `~/.aws/config` and `~/.aws/credentials` (AWS CLI User Guide, "Configuration and credential
 /// file settings"): `[section]` headers, `key = value` lines, `#`/`;` comment lines, and nested settings as indented
-/// lines under a key with an empty value (`s3 =` then `  addressing_style = path`), stored here as `s3.addressing_style`.
+/// lines under a key with an empty value (`s3 =` then `  addressing_style = path`), stored here as
+/// `s3.addressing_style`.
 struct AWSConfigFile: Sendable {
     /// Section name as written between the brackets (trimmed) → settings.
     var sections: [String: [String: String]] = [:]

@@ -68,8 +68,8 @@ public struct AWSConfiguration: Sendable, CustomStringConvertible {
     public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment,
                                profile: String? = nil) throws -> AWSConfiguration {
         func env(_ name: String) -> String? {
-            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-            return value
+            let value = environment[name]?.trimmingCharacters(in: .whitespaces)
+            return value?.isEmpty == false ? value : nil
         }
         let home = env("HOME") ?? NSHomeDirectory()
         func expand(_ path: String) -> String {
@@ -89,7 +89,10 @@ public struct AWSConfiguration: Sendable, CustomStringConvertible {
                             remedy: "create it with `aws configure --profile \(profileName)` or name another one "
                                 + "(AWS_PROFILE)")
         }
-        let settings = (fromConfig ?? [:]).merging(fromCredentials ?? [:]) { _, fromCredentialsFile in fromCredentialsFile }
+        // A setting in the credentials file wins over the same one in the config file.
+        let settings = (fromConfig ?? [:]).merging(fromCredentials ?? [:]) { _, fromCredentialsFile in
+            fromCredentialsFile
+        }
 
         // Credentials.
         var credentials: AWSCredentials?
@@ -105,8 +108,10 @@ public struct AWSConfiguration: Sendable, CustomStringConvertible {
             credentials = AWSCredentials(accessKeyID: envKey, secretAccessKey: envSecret,
                                          sessionToken: env("AWS_SESSION_TOKEN"), source: "environment")
         } else {
-            let (section, file) = fromCredentials?["aws_access_key_id"] != nil || fromCredentials?["aws_secret_access_key"] != nil
-                ? (fromCredentials!, credentialsPath) : (fromConfig ?? [:], configPath)
+            let keysInCredentialsFile = fromCredentials?["aws_access_key_id"] != nil
+                || fromCredentials?["aws_secret_access_key"] != nil
+            let (section, file) = keysInCredentialsFile
+                ? (fromCredentials ?? [:], credentialsPath) : (fromConfig ?? [:], configPath)
             let key = section["aws_access_key_id"].flatMap { $0.isEmpty ? nil : $0 }
             let secret = section["aws_secret_access_key"].flatMap { $0.isEmpty ? nil : $0 }
             switch (key, secret) {
@@ -132,8 +137,8 @@ public struct AWSConfiguration: Sendable, CustomStringConvertible {
         }
 
         // Region.
-        let region = env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? settings["region"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "us-east-1"
+        let region = env("AWS_REGION") ?? env("AWS_DEFAULT_REGION")
+            ?? settings["region"].flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
 
         // Endpoints.
         var s3Endpoint: String?

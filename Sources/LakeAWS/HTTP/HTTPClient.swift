@@ -38,7 +38,8 @@ struct AWSErrorDetail: Sendable {
         }
     }
 
-    /// The text of the first `<name>…</name>`, XML entities decoded. S3 error documents are flat, so a scan is enough.
+    /// The text of the first `<name>…</name>`, XML entities decoded. S3 error documents are flat, so a scan is
+    /// enough.
     static func element(_ name: String, in text: String) -> String? {
         guard let open = text.range(of: "<\(name)>"),
             let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex)

@@ -119,7 +119,8 @@ final class Transfer {
                                     off_t(delivered) + off_t(written))
                 if result < 0 {
                     if errno == EINTR { continue }
-                    callbackError = LakeError(.io, "cannot write the download to \(path): \(String(cString: strerror(errno)))",
+                    let reason = String(cString: strerror(errno))
+                    callbackError = LakeError(.io, "cannot write the download to \(path): \(reason)",
                                               remedy: "check free space and permissions of the target folder")
                     return false
                 }

@@ -36,10 +36,11 @@ public enum S3Notification: Sendable, Hashable {
 /// Parses S3 event notifications as SQS delivers them (pure: no I/O).
 ///
 /// Accepted forms: S3's own message (`{"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-/// "s3": {"bucket": {"name": …}, "object": {"key": …, "size": …, "eTag": …}}}, …]}`, one or more records), the test
-/// event (`{"Event": "s3:TestEvent", …}`), either wrapped in an SNS envelope (`{"Type": "Notification", "Message":
-/// "<the same JSON as a string>"}`), and EventBridge's `Object Created` event (`{"source": "aws.s3", "detail": …}`,
-/// whose key is not encoded). A message with some `ObjectCreated` records and some others yields the created ones.
+/// "s3": {"bucket": {"name": …}, "object": {"key": …, "size": …, "eTag": …}}}, …]}`, one or more records), the
+/// test event (`{"Event": "s3:TestEvent", …}`), either wrapped in an SNS envelope (`{"Type": "Notification",
+/// "Message": "<the same JSON as a string>"}`), and EventBridge's `Object Created` event (`{"source": "aws.s3",
+/// "detail": …}`, whose key is not encoded). A message with some `ObjectCreated` records and some others yields the
+/// created ones; the others are dropped.
 public enum S3EventNotification {
     public static func parse(_ body: String) -> S3Notification {
         parse(body, depth: 0)
@@ -78,7 +79,8 @@ public enum S3EventNotification {
                 continue
             }
             guard name.hasPrefix("ObjectCreated:") else {
-                skipped.append("record \(index) is \(name.isEmpty ? "an event without a name" : name), not ObjectCreated")
+                let what = name.isEmpty ? "an event without a name" : name
+                skipped.append("record \(index) is \(what), not ObjectCreated")
                 continue
             }
             guard let s3 = record["s3"] as? [String: Any],
@@ -109,7 +111,8 @@ public enum S3EventNotification {
         }
         let reason = detail["reason"] as? String
         return .objects([S3ObjectEvent(
-            bucket: bucket, key: key, size: int64(object["size"]), etag: (object["etag"] as? String).map(S3Client.unquote),
+            bucket: bucket, key: key, size: int64(object["size"]),
+            etag: (object["etag"] as? String).map(S3Client.unquote),
             eventName: "ObjectCreated:\(reason ?? "Put")",
             eventTime: (message["time"] as? String).flatMap(S3Dates.parseISO8601))])
     }

@@ -104,10 +104,11 @@ public final class S3Client: @unchecked Sendable {
             close(descriptor)
             if !renamed { unlink(temporary) }
         }
-        let response = try send("GET", location.bucket, location.key, sink: .file(descriptor: descriptor, path: temporary),
-                                operation: "GET")
+        let response = try send("GET", location.bucket, location.key,
+                                sink: .file(descriptor: descriptor, path: temporary), operation: "GET")
         guard fsync(descriptor) == 0, rename(temporary, path) == 0 else {
-            throw LakeError(.io, "cannot move the download of \(location) to \(path): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            throw LakeError(.io, "cannot move the download of \(location) to \(path): \(reason)")
         }
         renamed = true
         return info(from: response, key: location.key, size: response.deliveredBytes)
@@ -225,10 +226,12 @@ public final class S3Client: @unchecked Sendable {
             let errors = root.children("Error")
             if let error = errors.first {
                 let key = error.value("Key") ?? "?"
+                let isBusy = errors.contains { RetryPolicy.throttlingCodes.contains($0.value("Code") ?? "") }
+                let reason = "\(error.value("Code") ?? "?") \(credentials.redact(error.value("Message") ?? ""))"
                 throw LakeError(
-                    errors.contains { RetryPolicy.throttlingCodes.contains($0.value("Code") ?? "") } ? .temporary : .badSpec,
+                    isBusy ? .temporary : .badSpec,
                     "DELETE (batch) s3://\(bucket): \(errors.count) of \(batch.count) keys not deleted, first "
-                        + "s3://\(bucket)/\(key): \(error.value("Code") ?? "?") \(credentials.redact(error.value("Message") ?? ""))",
+                        + "s3://\(bucket)/\(key): \(reason)",
                     remedy: "check that the credentials may s3:DeleteObject in the bucket, then rerun")
             }
         }
@@ -255,7 +258,8 @@ public final class S3Client: @unchecked Sendable {
         var headers: [(String, String)] = []
         if configuration.region != "us-east-1" {
             let xml = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                + "<LocationConstraint>\(xmlEscape(configuration.region))</LocationConstraint></CreateBucketConfiguration>"
+                + "<LocationConstraint>\(xmlEscape(configuration.region))</LocationConstraint>"
+                + "</CreateBucketConfiguration>"
             body = .bytes(Array(xml.utf8))
             headers.append(("Content-Type", "application/xml"))
         }
@@ -463,14 +467,16 @@ public final class S3Client: @unchecked Sendable {
         case "NoSuchKey", "NotFound":
             return LakeError(.badInput, message, remedy: "check the key; `aws s3 ls \(location)` lists what is there")
         case "InvalidRange":
-            return LakeError(.badInput, message, remedy: "ask for a range inside the object (headObject gives its size)")
+            return LakeError(.badInput, message,
+                             remedy: "ask for a range inside the object (headObject gives its size)")
         case "NoSuchUpload":
             return LakeError(.temporary, message, remedy: "the multipart upload was aborted meanwhile; rerun")
         case "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken",
             "InvalidToken", "TokenRefreshRequired", "AccountProblem", "InvalidSecurity":
             return LakeError(.badSpec, message,
-                             remedy: "check the credentials (\(credentials.source), key \(credentials.redactedAccessKeyID)) "
-                                + "and that their IAM policy allows this operation on \(location)")
+                             remedy: "check the credentials (\(credentials.source), key "
+                                + "\(credentials.redactedAccessKeyID)) and that their IAM policy allows this "
+                                + "operation on \(location)")
         case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException",
             "TemporaryRedirect":
             let region = response.header("x-amz-bucket-region").map { " (the bucket is in \($0))" } ?? ""

@@ -12,8 +12,8 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
     public let key: String
 
     /// Parses `s3://bucket/key`.
-    /// - Throws: `LakeError(.usage)` naming the URL when it is not `s3://…`, the bucket name is invalid, or the key is
-    ///   unsafe.
+    /// - Throws: `LakeError(.usage)` naming the URL when it is not `s3://…`, the bucket name is invalid, or the key
+    ///   is unsafe.
     public init(url: String) throws {
         guard url.hasPrefix("s3://") else {
             throw LakeError(.usage, "\(Self.quoted(url)) is not an S3 URL", remedy: "write s3://BUCKET/KEY")

@@ -236,8 +236,9 @@ public final class SQSClient: @unchecked Sendable {
             "UnrecognizedClientException", "ExpiredToken", "IncompleteSignature", "MissingAuthenticationToken",
             "InvalidSecurity":
             return LakeError(.badSpec, message,
-                             remedy: "check the credentials (\(credentials.source), key \(credentials.redactedAccessKeyID)) "
-                                + "and that their IAM policy allows sqs:\(action) on the queue")
+                             remedy: "check the credentials (\(credentials.source), key "
+                                + "\(credentials.redactedAccessKeyID)) and that their IAM policy allows "
+                                + "sqs:\(action) on the queue")
         default:
             if RetryPolicy.isRetryable(status: response.status, errorCode: code) || response.status >= 500 {
                 return LakeError(.temporary, message + " (after \(configuration.retryPolicy.maxAttempts) attempts)",
