@@ -31,6 +31,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Shared values and errors; depends on nothing.
         .target(name: "LakeCore", swiftSettings: settings),
@@ -51,6 +54,11 @@ let package = Package(
         .target(name: "LakeGenerator", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
         // libpq connection, COPY FROM STDIN, SQL dialects of PostgreSQL and Redshift.
         .target(name: "LakeWarehouse", dependencies: ["LakeCore", "CLibPQ"], swiftSettings: settings),
+        // HTTP over libcurl, SigV4, S3, SQS and S3 event notifications (issue 6).
+        .target(
+            name: "LakeAWS",
+            dependencies: ["LakeCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
         // Where the parts meet: spec, ingest, commit protocol, recovery, scan.
         .target(
             name: "LakePipeline",
@@ -103,6 +111,10 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "LakeWarehouseTests", dependencies: ["LakeWarehouse", "LakeCore", "TestSupport"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "LakeAWSTests", dependencies: ["LakeAWS", "LakeCore", "TestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
     ]
