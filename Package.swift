@@ -48,7 +48,7 @@ let package = Package(
         // Lake paths, atomic writes, input readers (ZIP, gzip, plain), CSV.gz, manifests.
         .target(
             name: "LakeStorage",
-            dependencies: ["LakeCore", "LakeCompression", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LakeCore", "LakeCompression", "LakeAWS", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         // Synthetic immobilienscout24 batches for demos, tests and benchmarks.
         .target(name: "LakeGenerator", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
@@ -64,7 +64,7 @@ let package = Package(
             name: "LakePipeline",
             dependencies: [
                 "LakeCore", "LakeCompression", "LakeJSON", "LakeFormat", "LakeCatalog", "LakeStorage",
-                "LakeGenerator", "LakeWarehouse",
+                "LakeGenerator", "LakeWarehouse", "LakeAWS",
             ],
             resources: [.copy("Specs")],
             swiftSettings: settings),

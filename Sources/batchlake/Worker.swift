@@ -30,6 +30,20 @@ struct Worker: ParsableCommand {
                                valueName: "dir"))
     var inbox: String?
 
+    @Option(help: ArgumentHelp(
+        "An SQS queue of S3 event notifications: sqs://REGION/ACCOUNT/NAME, or its URL (default: $BATCHLAKE_QUEUE).",
+        valueName: "queue"))
+    var queue: String?
+
+    @Option(name: .customLong("visibility-timeout"), help: ArgumentHelp(
+        "SQS: seconds a received message stays hidden from other workers; extended while its batch runs (default: 300).",
+        valueName: "seconds"))
+    var visibilityTimeout = 300
+
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp("SQS: messages per receive, 1 to 10 (default: 1).",
+                                                                valueName: "n"))
+    var batchSize = 1
+
     @Flag(help: "Exit when a receive brings no message and none is in hand.")
     var once = false
 
@@ -60,23 +74,37 @@ struct Worker: ParsableCommand {
         if settle < 0 { throw ValidationError("--settle must be 0 or more seconds") }
         if maxReceives < 1 { throw ValidationError("--max-receives must be at least 1") }
         if wait < 0 { throw ValidationError("--wait must be 0 or more seconds") }
+        if queue != nil && inbox != nil { throw ValidationError("give --queue or --inbox, not both") }
+        if !(1...10).contains(batchSize) { throw ValidationError("--batch-size must be 1 to 10") }
+        if !(10...43_200).contains(visibilityTimeout) {
+            throw ValidationError("--visibility-timeout must be 10 to 43200 seconds")
+        }
     }
 
     func run() throws {
         try guarded {
             let lake = try lake.open()
-            let queue = try InboxQueue(folder: inbox ?? "inbox", settle: settle, maxAttempts: maxReceives)
+            let env = ProcessInfo.processInfo.environment
+            let fromEnvironment = inbox == nil ? env["BATCHLAKE_QUEUE"].flatMap { $0.isEmpty ? nil : $0 } : nil
+            let workQueue: any WorkQueue
+            if let reference = self.queue ?? fromEnvironment {
+                workQueue = try Lake.sqsQueue(reference, visibility: visibilityTimeout, maxReceives: maxReceives)
+            } else {
+                workQueue = try InboxQueue(folder: inbox ?? "inbox", settle: settle, maxAttempts: maxReceives)
+            }
             var options = WorkerOptions()
             options.once = once
             options.wait = wait
+            options.batchSize = batchSize
+            options.keepAliveEvery = Double(visibilityTimeout) / 3
             if let load {
                 var loadOptions = LoadOptions(warehouse: load)
                 loadOptions.schema = schema
                 options.load = loadOptions
             }
             let stop = Signals.installStopFlag(notice: "worker: stopping after the message in hand")
-            Output.err("worker: watching \(queue.name)" + (once ? " until it is empty" : "; SIGINT or SIGTERM stops"))
-            let summary = try lake.runWorker(queue: queue, options: options, stop: stop) { event in
+            Output.err("worker: watching \(workQueue.name)" + (once ? " until it is empty" : "; SIGINT or SIGTERM stops"))
+            let summary = try lake.runWorker(queue: workQueue, options: options, stop: stop) { event in
                 if json { try? Output.jsonLine(event) } else { Output.err(Worker.line(event)) }
             }
             let text = "worker: \(summary.messages) messages: \(summary.done) done, \(summary.ignored) ignored, "
