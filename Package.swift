@@ -116,6 +116,6 @@ let package = Package(
             name: "LakeAWSTests", dependencies: ["LakeAWS", "LakeCore", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: settings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "LakeAWS"], swiftSettings: settings),
     ]
 )

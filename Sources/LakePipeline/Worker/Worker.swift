@@ -150,7 +150,9 @@ extension Lake {
         do {
             reports = try self.ingest(paths: paths, options: ingest)
         } catch {
-            return Lake.outcome(of: error)
+            // Inputs that are bad come back as refused reports; a throw is about the lake or the catalog (recovery
+            // failed, catalog busy), never the input: try the message again.
+            return .retry(reason: "\(error)")
         }
         withExtendedLifetime(copies) {}
         event.batches = reports
@@ -179,12 +181,13 @@ extension Lake {
         return .done
     }
 
-    /// A failure before or around ingest: temporary ones are retried, others reject the message.
+    /// A failure fetching an input: an object that is gone or not readable as an input rejects the message;
+    /// anything else (network, permissions being fixed, disk) is retried.
     static func outcome(of error: any Error) -> WorkOutcome {
-        if let error = error as? LakeError, [.temporary, .io, .serviceUnavailable].contains(error.code) {
-            return .retry(reason: error.description)
+        if let error = error as? LakeError, [.badInput, .corruptFile, .usage].contains(error.code) {
+            return .rejected(reason: error.description)
         }
-        return .rejected(reason: "\(error)")
+        return .retry(reason: "\(error)")
     }
 
     /// A local file with an input's bytes, and where it came from when it was fetched.

@@ -31,7 +31,13 @@ public final class LocalLakeStore: LakeStore {
     public func publish(stagedKey: String, to key: String) throws -> PublishOutcome {
         let staged = path(stagedKey), final = path(key)
         if LakeFileSystem.exists(staged) {
-            try LakeFileSystem.rename(staged, to: final)
+            do {
+                try LakeFileSystem.rename(staged, to: final)
+            } catch {
+                // Another process's recovery renamed it meanwhile.
+                if !LakeFileSystem.exists(staged) && LakeFileSystem.exists(final) { return .alreadyPublished }
+                throw error
+            }
             try LakeFileSystem.syncDirectory(LakeFileSystem.parent(of: final))
             return .published
         }
@@ -49,7 +55,12 @@ public final class LocalLakeStore: LakeStore {
     public func move(_ key: String, to destination: String) throws {
         let from = path(key)
         guard LakeFileSystem.exists(from) else { return }
-        try LakeFileSystem.rename(from, to: path(destination))
+        do {
+            try LakeFileSystem.rename(from, to: path(destination))
+        } catch {
+            if !LakeFileSystem.exists(from) && LakeFileSystem.exists(path(destination)) { return }
+            throw error
+        }
         try LakeFileSystem.syncDirectory(LakeFileSystem.parent(of: from))
     }
 

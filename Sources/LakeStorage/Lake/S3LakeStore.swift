@@ -54,7 +54,13 @@ public final class S3LakeStore: LakeStore {
     public func publish(stagedKey: String, to key: String) throws -> PublishOutcome {
         if try client.headObject(location(stagedKey)) != nil {
             Failpoint.hit("rename")
-            try client.copyObject(from: location(stagedKey), to: location(key))
+            do {
+                try client.copyObject(from: location(stagedKey), to: location(key))
+            } catch {
+                // Another process's recovery published it and removed the staging meanwhile.
+                if try client.headObject(location(key)) != nil { return .alreadyPublished }
+                throw error
+            }
             Failpoint.hit("renamed")
             return .published
         }
@@ -86,7 +92,13 @@ public final class S3LakeStore: LakeStore {
     public func move(_ key: String, to destination: String) throws {
         guard try client.headObject(location(key)) != nil else { return }
         Failpoint.hit("rename")
-        try client.copyObject(from: location(key), to: location(destination))
+        do {
+            try client.copyObject(from: location(key), to: location(destination))
+        } catch {
+            // Another process moved it meanwhile.
+            if try client.headObject(location(key)) == nil, try client.headObject(location(destination)) != nil { return }
+            throw error
+        }
         try client.deleteObject(location(key))
         Failpoint.hit("renamed")
     }
