@@ -104,11 +104,13 @@ struct Worker: ParsableCommand {
             }
             let stop = Signals.installStopFlag(notice: "worker: stopping after the message in hand")
             Output.err("worker: watching \(workQueue.name)" + (once ? " until it is empty" : "; SIGINT or SIGTERM stops"))
-            let summary = try lake.runWorker(queue: workQueue, options: options, stop: stop) { event in
+            let summary = try lake.runWorker(queue: workQueue, options: options, stop: stop,
+                                             notice: { Output.err("worker: " + $0) }) { event in
                 if json { try? Output.jsonLine(event) } else { Output.err(Worker.line(event)) }
             }
             let text = "worker: \(summary.messages) messages: \(summary.done) done, \(summary.ignored) ignored, "
-                + "\(summary.rejected) rejected, \(summary.retried) to retry; \(summary.batchesIngested) batches ingested"
+                + "\(summary.rejected) rejected, \(summary.retried) to retry, \(summary.dead) dead; "
+                + "\(summary.batchesIngested) batches ingested"
             Output.err(text)
         }
     }

@@ -214,4 +214,38 @@ struct S3Tests {
                 == (try f.flats(lake: "local", catalog: "local.sqlite")))
         #expect(try f.run(["verify", "--lake", lake]).status == 0)
     }
+
+    @Test("through a proxy that drops, stalls and fails requests at random (seeded), every batch lands exactly once")
+    func faultyNetwork() throws {
+        let f = try S3Fixture("faults")
+        let queue = try f.notifyingQueue()
+        let names = try f.generate(hours: 12, perHour: 3, seed: 41)
+        for name in names { try f.upload(name) }
+        for name in names.prefix(2) { try f.upload(name) }
+        let port = PostgresServer.freePort()
+        let proxy = try BackgroundProcess(
+            ["/usr/bin/env", "python3", repositoryRoot + "/Tests/Tools/fault_proxy.py", "--upstream",
+             "127.0.0.1:\(f.moto.port)", "--port", "\(port)", "--seed", "7", "--rate", "0.15", "--stall", "1", "--stats", f.dir.file("faults.json")],
+            label: "fault-proxy")
+        try proxy.waitForPort(port)
+        let proxied = "http://127.0.0.1:\(port)"
+        let queueViaProxy = queue.replacingOccurrences(of: f.moto.endpoint, with: proxied)
+        let lake = "s3://\(f.bucket)/lake"
+        let run = try f.run(["worker", "--lake", lake, "--queue", queueViaProxy, "--once", "--wait", "12",
+                             "--visibility-timeout", "10", "--json"], extra: ["AWS_ENDPOINT_URL": proxied])
+        proxy.stop()
+        #expect(run.status == 0, "\(run.stderr)")
+        let counts = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: f.dir.file("faults.json")))) as? [String: Int])
+        print("fault proxy: \(counts.sorted { $0.key < $1.key })")
+        #expect(counts.filter { $0.key != "forwarded" }.values.reduce(0, +) > 0, "no fault was injected")
+        #expect(try f.messagesLeft(queue) == 0)
+        let listed = try f.run(["catalog", "batches", "--lake", lake, "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        #expect((doc["batches"] as? [[String: Any]])?.filter { $0["status"] as? String == "published" }.count == 12)
+        #expect(try f.run(["ingest", "--lake", "local", "--catalog", "local.sqlite", "batches"]).status == 0)
+        #expect(try f.flats(lake: lake, catalog: "catalog/catalog.sqlite")
+                == (try f.flats(lake: "local", catalog: "local.sqlite")))
+        #expect(try f.run(["verify", "--lake", lake, "--deep"]).status == 0)
+    }
 }

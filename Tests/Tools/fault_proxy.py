@@ -2,15 +2,16 @@
 """A fault-injecting HTTP proxy for tests: sits in front of moto (S3/SQS) on 127.0.0.1 and, seeded, answers some
 requests with 500, 503 or S3's SlowDown, drops connections before or after forwarding, and stalls others.
 
-    python3 fault_proxy.py --upstream 127.0.0.1:5000 --seed 7 --rate 0.2 [--port 0] [--stall 1.5]
+    python3 fault_proxy.py --upstream 127.0.0.1:5000 --seed 7 --rate 0.2 [--port 0] [--stall 1.5] [--stats F]
 
-Prints "ready PORT" on stdout once it listens. On SIGTERM prints the faults it injected as one JSON line on
-stderr and exits. Only forwards to the upstream address given (a loopback address); sends nothing elsewhere.
+Prints "ready PORT" on stdout once it listens. Keeps the counts of the faults it injected, as JSON, in the
+--stats file (rewritten after each request), and prints them on stderr at SIGTERM. Only forwards to the upstream address given (a loopback address); sends nothing elsewhere.
 """
 import argparse
 import http.client
 import http.server
 import json
+import os
 import random
 import signal
 import socketserver
@@ -22,7 +23,8 @@ FAULTS = ["http500", "http503", "slowdown", "drop_before", "drop_after", "stall"
 
 
 class State:
-    def __init__(self, seed, rate, stall, upstream):
+    def __init__(self, seed, rate, stall, upstream, stats=None):
+        self.stats = stats
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.rate = rate
@@ -40,6 +42,10 @@ class State:
     def count(self, name):
         with self.lock:
             self.counts[name] += 1
+            if self.stats:
+                with open(self.stats + ".tmp", "w") as f:
+                    json.dump(self.counts, f, sort_keys=True)
+                os.replace(self.stats + ".tmp", self.stats)
 
 
 def make_handler(state):
@@ -64,7 +70,8 @@ def make_handler(state):
                 self.send_header("Content-Type", "application/xml")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
                 return
             if fault == "drop_before":
                 self.close_connection = True
@@ -112,11 +119,12 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rate", type=float, default=0.2, help="share of requests that meet a fault")
     parser.add_argument("--stall", type=float, default=1.5, help="seconds a stalled request waits")
+    parser.add_argument("--stats", help="a file kept up to date with the fault counts (JSON)")
     args = parser.parse_args()
     host = args.upstream.rsplit(":", 1)[0]
     if not (host.startswith("127.") or host in ("localhost", "::1")):
         sys.exit("fault_proxy: the upstream must be a loopback address")
-    state = State(args.seed, args.rate, args.stall, args.upstream)
+    state = State(args.seed, args.rate, args.stall, args.upstream, args.stats)
     server = Server(("127.0.0.1", args.port), make_handler(state))
 
     def stop(*_):

@@ -99,28 +99,28 @@ public final class InboxQueue: WorkQueue, @unchecked Sendable {
     public func keepAlive(_ item: WorkItem) throws {}
 
     @discardableResult
-    public func finish(_ item: WorkItem, outcome: WorkOutcome) throws -> String {
+    public func finish(_ item: WorkItem, outcome: WorkOutcome) throws -> Disposition {
         lock.lock()
         defer { lock.unlock() }
         switch outcome {
         case .done, .ignored:
             attempts[item.id] = nil
-            return "moved to " + (try moveAside(item, to: "done"))
+            return Disposition("moved to " + (try moveAside(item, to: "done")))
         case .rejected(let reason):
             attempts[item.id] = nil
             let target = try moveAside(item, to: "failed")
             try LakeFileSystem.writeAtomically(Array((reason + "\n").utf8), to: target + ".error.txt")
-            return "moved to " + target
+            return Disposition("moved to " + target)
         case .retry(let reason):
             if item.receiveCount >= maxAttempts {
                 attempts[item.id] = nil
                 let target = try moveAside(item, to: "failed")
                 try LakeFileSystem.writeAtomically(
                     Array("tried \(item.receiveCount) times; last: \(reason)\n".utf8), to: target + ".error.txt")
-                return "tried \(item.receiveCount) times, moved to " + target
+                return Disposition("tried \(item.receiveCount) times, moved to " + target, dead: true)
             }
             try LakeFileSystem.rename(item.handle, to: folder + "/" + item.id)
-            return "back in the inbox for another try"
+            return Disposition("back in the inbox for another try", retryAfter: settle)
         }
     }
 

@@ -58,21 +58,24 @@ public final class SQSWorkQueue: WorkQueue, @unchecked Sendable {
     }
 
     @discardableResult
-    public func finish(_ item: WorkItem, outcome: WorkOutcome) throws -> String {
+    public func finish(_ item: WorkItem, outcome: WorkOutcome) throws -> Disposition {
         try locked {
             switch outcome {
             case .done, .ignored, .rejected:
                 try client.deleteMessage(url, receiptHandle: item.handle)
-                return "deleted"
+                return Disposition("deleted")
             case .retry:
                 if item.receiveCount >= maxReceives {
-                    if hasRedrive { return "left to the dead-letter queue (received \(item.receiveCount) times)" }
+                    if hasRedrive {
+                        return Disposition("left to the dead-letter queue (received \(item.receiveCount) times)",
+                                           dead: true)
+                    }
                     try client.deleteMessage(url, receiptHandle: item.handle)
-                    return "dead after \(item.receiveCount) receives: deleted, recorded in the catalog"
+                    return Disposition("dead after \(item.receiveCount) receives: deleted", dead: true)
                 }
-                let backoff = min(900, 15 << min(item.receiveCount - 1, 6))
+                let backoff = min(900, 5 << min(item.receiveCount - 1, 8))
                 try client.changeVisibility(url, receiptHandle: item.handle, seconds: backoff)
-                return "kept for another try in \(backoff) s"
+                return Disposition("kept for another try in \(backoff) s", retryAfter: Double(backoff))
             }
         }
     }

@@ -61,7 +61,23 @@ public protocol WorkQueue: AnyObject, Sendable {
     func receive(limit: Int, wait: Double) throws -> [WorkItem]
     /// Tells the queue the message is still being worked on (extends SQS visibility).
     func keepAlive(_ item: WorkItem) throws
-    /// Ends a message. Returns what happened to it: "deleted", "kept for retry", "dead-lettered", ...
+    /// Ends a message and says what happened to it.
     @discardableResult
-    func finish(_ item: WorkItem, outcome: WorkOutcome) throws -> String
+    func finish(_ item: WorkItem, outcome: WorkOutcome) throws -> Disposition
+}
+
+/// What a queue did with a finished message.
+public struct Disposition: Sendable, Equatable {
+    /// For logs: "deleted", "moved to …", "kept for another try in 30 s", ...
+    public var text: String
+    /// Seconds until a message kept for another try is delivered again; nil when it is gone.
+    public var retryAfter: Double?
+    /// The message was given up after too many tries (dead-lettered, or deleted and recorded dead).
+    public var dead = false
+
+    public init(_ text: String, retryAfter: Double? = nil, dead: Bool = false) {
+        self.text = text
+        self.retryAfter = retryAfter
+        self.dead = dead
+    }
 }

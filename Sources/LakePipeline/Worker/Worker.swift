@@ -26,7 +26,7 @@ public struct WorkerEvent: Sendable, Codable {
     public var queue: String
     public var messageID: String
     public var receiveCount: Int
-    /// `done`, `ignored`, `rejected` or `retry`.
+    /// `done`, `ignored`, `rejected`, `retry`, or `dead` (tried too often: dead-lettered or deleted).
     public var outcome: String
     /// What the queue did with the message: deleted, moved, kept for retry, dead-lettered.
     public var disposition: String
@@ -48,6 +48,7 @@ public struct WorkerSummary: Sendable, Codable {
     public var ignored = 0
     public var rejected = 0
     public var retried = 0
+    public var dead = 0
     public var batchesIngested = 0
 }
 
@@ -78,22 +79,47 @@ extension Lake {
     /// A message is acknowledged only after its batches are committed (and loaded, with `load`): a worker killed
     /// in the middle leaves the message to come back, and the redelivery is a no-op for what had committed.
     public func runWorker(queue: any WorkQueue, options: WorkerOptions, stop: StopFlag,
+                          notice: (String) -> Void = { _ in },
                           log: (WorkerEvent) -> Void) throws -> WorkerSummary {
         try recover()
         var summary = WorkerSummary()
+        var failures = 0
+        /// Messages put back for another try, and until when to wait for them.
+        var retries: [String: Date] = [:]
         while !stop.isStopped {
-            let items = try queue.receive(limit: options.batchSize, wait: options.wait)
+            let items: [WorkItem]
+            do {
+                items = try queue.receive(limit: options.batchSize, wait: options.wait)
+                failures = 0
+            } catch {
+                // The queue is unreachable for now (each request was already retried with backoff): wait and try
+                // again; only --once gives up, after a few rounds, so a script sees the failure.
+                failures += 1
+                if options.once && failures >= 5 { throw error }
+                notice("receive from \(queue.name) failed (\(failures) in a row): \(error); trying again")
+                sleepUnlessStopped(min(60, 2 * Double(1 << min(failures, 5))), stop: stop)
+                continue
+            }
             if items.isEmpty {
-                if options.once { break }
+                // --once ends on an empty receive, unless a message it put back for another try is due soon.
+                let now = Date()
+                retries = retries.filter { $0.value > now }
+                if options.once && retries.isEmpty { break }
                 continue
             }
             for item in items {
-                let event = handle(item, queue: queue, options: options)
+                retries[item.id] = nil
+                let (event, retryAfter) = handle(item, queue: queue, options: options)
+                if let retryAfter {
+                    // Due then, and waited for one more receive.
+                    retries[item.id] = Date().addingTimeInterval(retryAfter + options.wait + 5)
+                }
                 summary.messages += 1
                 switch event.outcome {
                 case "done": summary.done += 1
                 case "ignored": summary.ignored += 1
                 case "rejected": summary.rejected += 1
+                case "dead": summary.dead += 1
                 default: summary.retried += 1
                 }
                 summary.batchesIngested += event.batches.filter { $0.outcome == .ingested }.count
@@ -103,8 +129,13 @@ extension Lake {
         return summary
     }
 
+    private func sleepUnlessStopped(_ seconds: Double, stop: StopFlag) {
+        let until = Date().addingTimeInterval(seconds)
+        while Date() < until && !stop.isStopped { usleep(100_000) }
+    }
+
     /// Works one message and acknowledges it; never throws (a failure becomes the message's outcome).
-    func handle(_ item: WorkItem, queue: any WorkQueue, options: WorkerOptions) -> WorkerEvent {
+    func handle(_ item: WorkItem, queue: any WorkQueue, options: WorkerOptions) -> (WorkerEvent, retryAfter: Double?) {
         let started = Date()
         var event = WorkerEvent(queue: queue.name, messageID: item.id, receiveCount: item.receiveCount, outcome: "",
                                 disposition: "", batches: [], seconds: 0)
@@ -122,14 +153,18 @@ extension Lake {
         case .rejected(let reason): (event.outcome, event.reason) = ("rejected", reason)
         case .retry(let reason): (event.outcome, event.reason) = ("retry", reason)
         }
+        var retryAfter: Double?
         do {
-            event.disposition = try queue.finish(item, outcome: outcome)
+            let disposition = try queue.finish(item, outcome: outcome)
+            event.disposition = disposition.text
+            retryAfter = disposition.retryAfter
+            if disposition.dead { event.outcome = "dead" }
         } catch {
             // Not acknowledged: the message comes back and its redelivery is a no-op for what committed.
             event.disposition = "not acknowledged (\(error)); it will be delivered again"
         }
         event.seconds = Date().timeIntervalSince(started)
-        return event
+        return (event, retryAfter)
     }
 
     private func work(_ item: WorkItem, options: WorkerOptions, event: inout WorkerEvent) -> WorkOutcome {
