@@ -144,4 +144,28 @@ struct WorkerInboxTests {
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("0 messages"))
     }
+
+    @Test("--load loads each committed batch: the warehouse holds the lake's rows, each once")
+    func workerLoads() throws {
+        let dir = TemporaryDirectory("worker-load")
+        #expect(try batchlake(["generate", "--out", "inbox", "--hours", "3", "--per-hour", "15", "--seed", "8"],
+                              in: dir.path).status == 0)
+        let server = try PostgresServer.start()
+        let database = try server.createDatabase("worker")
+        let run = try batchlake(["worker", "--inbox", "inbox", "--once", "--settle", "0", "--wait", "1", "--json",
+                                 "--load", server.url(database: database)], in: dir.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let events = try workerEvents(run.stdout)
+        #expect(events.count == 3)
+        #expect(events.allSatisfy { ($0["loaded_partitions"] as? Int ?? 0) > 0 })
+        let partitions = try batchlake(["catalog", "partitions", "--table", "flats", "--json"], in: dir.path)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(partitions.stdout.utf8)) as? [String: Any])
+        let lakeRows = (doc["partitions"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["rows"] as? Int ?? 0) }
+        #expect(lakeRows == 45)
+        #expect(Int(try server.psql("SELECT count(*) FROM flats", database: database)) == lakeRows)
+        #expect(Int(try server.psql("SELECT count(DISTINCT (listing_id, modified_at)) FROM flats", database: database))
+                == lakeRows)
+        // The warehouse password never reaches the output.
+        #expect(!run.stdout.contains(PostgresServer.password) && !run.stderr.contains(PostgresServer.password))
+    }
 }
