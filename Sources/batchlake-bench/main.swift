@@ -17,16 +17,20 @@ struct BenchOptions {
     var large = false
     var runs = 2
     var peers = true
+    var encodeOnly = false
     var work = NSTemporaryDirectory() + "batchlake-bench"
     var root = FileManager.default.currentDirectoryPath
 
     static let usage = """
-        usage: batchlake-bench [--quick | --large] [--runs N] [--no-peers] [--work DIR] [--root DIR]
+        usage: batchlake-bench [--quick | --large] [--runs N] [--no-peers] [--encode-only] [--work DIR] [--root DIR]
 
           --quick      4 hours x 500 records (a smoke run)
           --large      24 hours x 5,000 records (the 10x workload)
           --runs N     A B A B rounds of ingest against the peers (default 2)
           --no-peers   skip the Python peers, sizes in other formats and the DuckDB lookup
+          --encode-only  only the columnar writer: re-encode every table's .bcol files of one ingest (made once
+                       under --work) --runs times, in memory, and print MB/s and bytes per table (for A/B runs of
+                       two builds on the same rows)
           --work DIR   where workloads, lakes and peer outputs go (default: $TMPDIR/batchlake-bench); the
                        generated workload is reused across runs
           --root DIR   the package folder, for Benchmarks/peers and the bundled spec (default: the current folder)
@@ -48,6 +52,7 @@ struct BenchOptions {
             case "--large": options.large = true
             case "--runs": options.runs = max(1, Int(value()) ?? 2)
             case "--no-peers": options.peers = false
+            case "--encode-only": options.encodeOnly = true
             case "--work": options.work = value()
             case "--root": options.root = value()
             case "-h", "--help":
@@ -149,6 +154,11 @@ var zipBytes: Int64 = 0
 for path in batches {
     zipBytes += fileSize(path)
     for member in try InputFile.open(path: path).zipMembers() { jsonBytes += Int64(member.uncompressedSize) }
+}
+
+if options.encodeOnly {
+    try EncodeOnly.run(batchlake: batchlake, workload: workload, work: work, runs: options.runs)
+    exit(0)
 }
 
 print("# batchlake-bench")

@@ -52,14 +52,24 @@ enum PageEncoder {
             bodies.append(prefix.bytes + FloatStream.encode(values))
         case .text:
             var text = TextValues(capacity: range.count - nulls, bytes: column.offsets[range.upperBound] - column.offsets[range.lowerBound])
-            for i in range where column.validity[i] { text.append(column.utf8(i)) }
-            bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.dictionary]))
-            // FSST output deflates worse than the text it replaces, so both trees go on to the deflate trial.
-            if text.bytes.count >= TextStream.fsstMinimumBytes {
-                bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.fsst]))
+            if nulls == 0 {
+                text.bytes.append(contentsOf: column.bytes[column.offsets[range.lowerBound]..<column.offsets[range.upperBound]])
+                let base = column.offsets[range.lowerBound]
+                for i in range { text.offsets.append(column.offsets[i + 1] - base) }
+            } else {
+                for i in range where column.validity[i] { text.append(column.utf8(i)) }
             }
-            // Long-range copies find repeats beyond deflate's 32 KB window; deflate then packs the literals.
-            if let copies = LongRange.encode(text) { bodies.append(prefix.bytes + copies) }
+            if text.bytes.count < largeText {
+                bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.dictionary]))
+                // FSST output deflates worse than the text it replaces, so both trees go on to the deflate trial.
+                if text.bytes.count >= TextStream.fsstMinimumBytes {
+                    bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.fsst]))
+                }
+                // Long-range copies find repeats beyond deflate's 32 KB window; deflate then packs the literals.
+                if let copies = LongRange.encode(text) { bodies.append(prefix.bytes + copies) }
+            } else {
+                return try encodeLargeText(column, rows: range, text: text, prefix: prefix.bytes, nulls: nulls)
+            }
         default:
             var values: [Int64] = []
             values.reserveCapacity(range.count - nulls)
@@ -68,13 +78,21 @@ enum PageEncoder {
         }
 
         // Large bodies are ranked with fast deflate (level 1); only the winner is compressed at level 6.
-        var best: (codec: PageCodec, payload: [UInt8], body: [UInt8])? = nil
         var trialLevel: Int32 = 6
         for body in bodies where body.count > 64 * 1024 { trialLevel = 1; _ = body }
-        for body in bodies {
+        return try finish(column, rows: range, nulls: nulls, bodies: bodies, level: trialLevel)
+    }
+
+    /// Keeps the smallest of `bodies`, each stored as it is or deflated at `level` (deflate kept only when it
+    /// saves more than 1/32), deflates the winner again at level 6 when `level` was lower, checks that it decodes
+    /// to the rows, and appends the CRC.
+    static func finish(_ column: ColumnVector, rows range: Range<Int>, nulls: Int, bodies: [[UInt8]],
+                       level trialLevel: Int32, deflated known: [Int: [UInt8]] = [:]) throws -> EncodedPage {
+        var best: (codec: PageCodec, payload: [UInt8], body: [UInt8])? = nil
+        for (i, body) in bodies.enumerated() {
             if best == nil || body.count < best!.payload.count { best = (.none, body, body) }
             if body.count >= 64 {
-                let deflated = try Zlib.compress(body, format: .raw, level: trialLevel)
+                let deflated = try known[i] ?? Zlib.compress(body, format: .raw, level: trialLevel)
                 if deflated.count < body.count - body.count / 32, deflated.count < best!.payload.count {
                     best = (.deflate, deflated, body)
                 }
@@ -98,6 +116,56 @@ enum PageEncoder {
         for k in 0..<4 { stored.append(UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k)))) }
         return EncodedPage(rows: range.count, nullCount: nulls, codec: chosen.codec, stored: stored,
                            bodySize: chosen.body.count, ids: state.ids)
+    }
+
+    /// Text pages with at least this many value bytes take the large-text path.
+    static let largeText = 64 * 1024
+    /// Above this many value bytes, plain and `lz` are compared on a sample instead of the whole page.
+    static let sampleText = 256 * 1024
+
+    /// A page of long text (descriptions, JSON blobs): at most one dictionary, plain or `lz` body, compressed once.
+    ///
+    /// Trying every tree and deflating each (as small pages do) cost most of the encoder's time on such pages and
+    /// ranked them with fast deflate, which prefers FSST and `lz` where level 6 on the plain text is smaller. Here:
+    /// repetitive values (distinct ≤ n/2) take a dictionary; otherwise `lz` runs on the whole page and its (much
+    /// smaller) body is deflated at level 6; plain text is deflated at level 6 too unless the page is large and a
+    /// contiguous 256 KB sample from its middle, deflated, predicts a larger result than `lz` gave. FSST is not
+    /// tried: on long text, deflate over plain or `lz` came out smaller.
+    static func encodeLargeText(_ column: ColumnVector, rows range: Range<Int>, text: TextValues, prefix: [UInt8],
+                                nulls: Int) throws -> EncodedPage {
+        var bodies: [[UInt8]] = []
+        var precomputed: [Int: [UInt8]] = [:]
+        if text.count >= 4, DictionaryEncoding.distinctCount(text, limit: text.count / 2) != nil {
+            bodies.append(prefix + TextStream.encode(text, depth: 2, candidates: [.dictionary]))
+        } else {
+            var plain = ByteWriter(capacity: prefix.count + text.bytes.count + 2 * text.count + 16)
+            plain.append(prefix)
+            PlainText.encode(lengths: IntegerStream.encode(text.lengths, depth: 2), bytes: text.bytes[...], into: &plain)
+            // `lz` runs on the whole page (it is fast and shrinks the page many times, so deflating its body is
+            // cheap). Plain text is deflated whole only when a sample says it may come out smaller.
+            if let copies = LongRange.encode(text) {
+                let viaCopies = try Zlib.compress(prefix + copies, format: .raw, level: 6)
+                var tryPlain = true
+                if text.bytes.count > 4 * sampleText {
+                    let middle = (text.bytes.count - sampleText) / 2
+                    let sample = try Zlib.compress(Array(text.bytes[middle..<(middle + sampleText)]), format: .raw, level: 6)
+                    tryPlain = Double(sample.count) * Double(text.bytes.count) / Double(sampleText) < Double(viaCopies.count)
+                }
+                bodies.append(prefix + copies)
+                precomputed[bodies.count - 1] = viaCopies
+                if tryPlain { bodies += plainAndSymbols(text, plain: plain.bytes, prefix: prefix) }
+            } else {
+                bodies += plainAndSymbols(text, plain: plain.bytes, prefix: prefix)
+            }
+        }
+        return try finish(column, rows: range, nulls: nulls, bodies: bodies, level: 6, deflated: precomputed)
+    }
+
+    /// The plain body and an FSST body: on prose of a few hundred rows, FSST then deflate often comes out a few
+    /// percent smaller than deflate alone, on JSON and URLs larger, and no sample tried predicted which.
+    static func plainAndSymbols(_ text: TextValues, plain: [UInt8], prefix: [UInt8]) -> [[UInt8]] {
+        let symbols = FSST.encode(text, table: FSST.buildTable(text)) { IntegerStream.encode($0, depth: 2) }
+        return [plain, prefix + symbols]
     }
 }
 

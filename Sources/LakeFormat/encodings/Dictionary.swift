@@ -40,6 +40,16 @@ enum DictionaryEncoding {
         return (entries, keys.map { seen[$0]! })
     }
 
+    /// The number of distinct values, or nil as soon as it passes `limit` (no codes or entries are built).
+    static func distinctCount(_ text: TextValues, limit: Int) -> Int? {
+        var seen = Set<TextKey>()
+        for i in 0..<text.count {
+            seen.insert(TextKey(text[i]))
+            if seen.count > limit { return nil }
+        }
+        return seen.count
+    }
+
     static func encode(id: EncodingID, entryCount: Int, entries: [UInt8], codes: [UInt8], into w: inout ByteWriter) {
         w.u8(id.rawValue)
         w.varint(entryCount)

@@ -79,11 +79,13 @@ enum FSST {
             i += stride
         }
         var table = Table([])
+        var counts = SymbolCounter(capacity: 4 * max(taken, 16))
+        var codes: [UInt8] = []
+        codes.reserveCapacity(2 * sampleBytes)
         for _ in 0..<5 {
-            var counts: [Symbol: Int] = [:]
+            counts.removeAll()
             for s in sample {
-                var codes: [UInt8] = []
-                codes.reserveCapacity(s.count)
+                codes.removeAll(keepingCapacity: true)
                 s.withUnsafeBufferPointer { table.compress($0, into: &codes) }
                 var previous: Symbol? = nil
                 var k = 0
@@ -96,21 +98,90 @@ enum FSST {
                         symbol = table.symbols[Int(codes[k])]
                         k += 1
                     }
-                    counts[symbol, default: 0] += 1
+                    counts.add(symbol)
                     if let prev = previous, prev.length + symbol.length <= 8 {
-                        let joined = Symbol(word: prev.word | symbol.word << UInt64(8 * prev.length),
-                                            length: prev.length + symbol.length)
-                        counts[joined, default: 0] += 1
+                        counts.add(Symbol(word: prev.word | symbol.word << UInt64(8 * prev.length),
+                                          length: prev.length + symbol.length))
                     }
                     previous = symbol
                 }
             }
             // Single bytes gain nothing over an escape except one byte; longer symbols gain their length.
-            let ranked = counts.map { (symbol: $0.key, gain: $0.value * ($0.key.length == 1 ? 1 : $0.key.length)) }
+            let ranked = counts.entries().map { (symbol: $0.symbol, gain: $0.count * ($0.symbol.length == 1 ? 1 : $0.symbol.length)) }
                 .sorted { $0.gain != $1.gain ? $0.gain > $1.gain : ($0.symbol.length, $0.symbol.word) > ($1.symbol.length, $1.symbol.word) }
             table = Table(ranked.prefix(maxSymbols).filter { $0.gain > 1 }.map(\.symbol))
         }
         return table
+    }
+
+    /// Counts symbols in an open-addressing table with a multiplicative hash: the standard `Dictionary` hashes each
+    /// key with SipHash, which made table building the encoder's largest cost on short text pages.
+    struct SymbolCounter {
+        private var words: [UInt64]
+        private var lengths: [UInt8]
+        private var counts: [Int32]
+        private var used: [Int32] = []
+        private let mask: Int
+
+        /// Room for `capacity` distinct symbols (the table is twice that, a power of two).
+        init(capacity: Int) {
+            var size = 64
+            while size < 2 * capacity { size <<= 1 }
+            words = [UInt64](repeating: 0, count: size)
+            lengths = [UInt8](repeating: 0, count: size)
+            counts = [Int32](repeating: 0, count: size)
+            mask = size - 1
+        }
+
+        mutating func removeAll() {
+            for slot in used {
+                lengths[Int(slot)] = 0
+                counts[Int(slot)] = 0
+            }
+            used.removeAll(keepingCapacity: true)
+        }
+
+        mutating func add(_ symbol: Symbol) {
+            let length = UInt8(symbol.length)
+            var slot = Int(truncatingIfNeeded: ((symbol.word ^ UInt64(length) << 60) &* 0x9e37_79b9_7f4a_7c15) >> 32) & mask
+            while true {
+                if lengths[slot] == 0 {
+                    lengths[slot] = length
+                    words[slot] = symbol.word
+                    counts[slot] = 1
+                    used.append(Int32(slot))
+                    if used.count * 2 > mask { grow() }
+                    return
+                }
+                if lengths[slot] == length && words[slot] == symbol.word {
+                    counts[slot] += 1
+                    return
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        private mutating func grow() {
+            let old = entries()
+            self = SymbolCounter(capacity: 2 * (mask + 1))
+            for e in old {
+                add(e.symbol)
+                // add counted 1; set the real count
+                let s = findSlot(e.symbol)
+                counts[s] = Int32(e.count)
+            }
+        }
+
+        private func findSlot(_ symbol: Symbol) -> Int {
+            let length = UInt8(symbol.length)
+            var slot = Int(truncatingIfNeeded: ((symbol.word ^ UInt64(length) << 60) &* 0x9e37_79b9_7f4a_7c15) >> 32) & mask
+            while !(lengths[slot] == length && words[slot] == symbol.word) { slot = (slot + 1) & mask }
+            return slot
+        }
+
+        func entries() -> [(symbol: Symbol, count: Int)] {
+            used.map { (Symbol(word: words[Int($0)], length: Int(lengths[Int($0)])), Int(counts[Int($0)])) }
+        }
     }
 
     /// The encoded stream for `text`, with `lengthsEncoder` choosing how the compressed lengths are stored.
