@@ -42,8 +42,11 @@ let package = Package(
         .target(name: "LakeFormat", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
         // The one libpq wrapper: connection, parameters, COPY FROM STDIN, errors with SQLSTATE.
         .target(name: "LakePostgres", dependencies: ["LakeCore", "CLibPQ"], swiftSettings: settings),
-        // SQLite catalog: connection, migrations, queries.
-        .target(name: "LakeCatalog", dependencies: ["LakeCore", "CSQLite3"], swiftSettings: settings),
+        // The catalog on SQLite (a file) or PostgreSQL (a shared server): connection, migrations, queries.
+        .target(
+            name: "LakeCatalog",
+            dependencies: ["LakeCore", "CSQLite3", "LakePostgres"],
+            swiftSettings: settings),
         // Lake paths, atomic writes, input readers (ZIP, gzip, plain), CSV.gz, manifests.
         .target(
             name: "LakeStorage",

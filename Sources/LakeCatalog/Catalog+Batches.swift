@@ -78,7 +78,7 @@ extension Catalog {
     static let batchColumns = """
         batch_id, source, file_name, input_uri, sha256, bytes, dt, hour, hour_rule, status, owner_host, owner_pid,
         lease_until, supersedes, superseded_by, records, good, bad, duplicates, known_versions, blank_lines,
-        uncompressed_bytes, null_counts, error, started_at, committed_at, published_at, seconds
+        uncompressed_bytes, null_counts, error, started_at, committed_at, published_at, seconds, source_etag
         """
 
     static func batch(from row: SQLRow) -> BatchRecord {
@@ -108,6 +108,7 @@ extension Catalog {
         record.committedAt = row["committed_at"].string
         record.publishedAt = row["published_at"].string
         record.seconds = row["seconds"].double
+        record.sourceETag = row["source_etag"].string
         return record
     }
 
@@ -151,14 +152,47 @@ extension Catalog {
 
     /// Registers a batch as `pending`, owned by this process until `leaseUntil`.
     public func registerPending(_ batch: BatchRecord) throws {
+        try transaction("registering batch \(batch.batchID)") { try insertPending(batch) }
+    }
+
+    private func insertPending(_ batch: BatchRecord) throws {
+        try db.run("""
+            INSERT INTO batches (batch_id, source, file_name, input_uri, sha256, bytes, dt, hour, hour_rule,
+                status, owner_host, owner_pid, lease_until, started_at, source_etag)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+            """, batch.batchID, batch.source, batch.fileName, batch.inputURI, batch.sha256, batch.bytes,
+                   batch.partition.dateString, batch.partition.hour, batch.hourRule.rawValue, batch.ownerHost,
+                   batch.ownerPID, batch.leaseUntil, batch.startedAt, batch.sourceETag)
+    }
+
+    /// What `claim` found.
+    public enum BatchClaim: Sendable {
+        /// The batch is registered as pending and belongs to the caller.
+        case claimed
+        /// This content is committed already (as this batch): nothing to do.
+        case alreadyCommitted(BatchRecord)
+        /// Another live owner holds a pending batch of this content.
+        case inProgress(BatchRecord)
+    }
+
+    /// Registers `batch` as pending unless its content is committed already or another owner holds a live
+    /// (unexpired, not gone) pending batch of it: check and insert in one transaction, so of several processes
+    /// claiming the same content at once exactly one gets `.claimed`.
+    /// - Parameter isGone: whether a pending batch's owner is known dead (its lease then counts as expired).
+    public func claim(_ batch: BatchRecord, now: String = Catalog.now(),
+                      isGone: (BatchRecord) -> Bool = { _ in false }) throws -> BatchClaim {
         try transaction("registering batch \(batch.batchID)") {
-            try db.run("""
-                INSERT INTO batches (batch_id, source, file_name, input_uri, sha256, bytes, dt, hour, hour_rule,
-                    status, owner_host, owner_pid, lease_until, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-                """, batch.batchID, batch.source, batch.fileName, batch.inputURI, batch.sha256, batch.bytes,
-                       batch.partition.dateString, batch.partition.hour, batch.hourRule.rawValue, batch.ownerHost,
-                       batch.ownerPID, batch.leaseUntil, batch.startedAt)
+            if let done = try committedBatch(source: batch.source, sha256: batch.sha256) {
+                return .alreadyCommitted(done)
+            }
+            let running = try db.query("""
+                SELECT \(Catalog.batchColumns) FROM batches
+                WHERE source = ? AND sha256 = ? AND status = 'pending' AND lease_until >= ?
+                ORDER BY started_at, batch_id
+                """, batch.source, batch.sha256, now).map(Catalog.batch(from:))
+            if let other = running.first(where: { !isGone($0) }) { return .inProgress(other) }
+            try insertPending(batch)
+            return .claimed
         }
     }
 
@@ -215,11 +249,15 @@ extension Catalog {
                 throw LakeError(.temporary, "batch \(plan.batch.batchID) is no longer pending (\(status ?? "gone"))",
                                 remedy: "its lease expired and recovery reclaimed it; rerun the ingest")
             }
+            // Taking the next sequence number first locks the counter row for the rest of the transaction: commits
+            // run one at a time in sequence order on PostgreSQL as on SQLite, so `commit_seq > snapshot` finds
+            // every commit this batch did not see, and an overlapping commit fails here, before doing any work.
+            try db.run("UPDATE counters SET value = value + 1 WHERE name = 'commit_seq'")
+            let seq = try currentCommitSeq()
             if let other = try committedBatch(source: plan.batch.source, sha256: plan.batch.sha256) {
                 throw CommitConflict(detail: "the same content was committed meanwhile as batch \(other.batchID)")
             }
-            let seq = try currentCommitSeq() + 1
-            try checkConflicts(plan)
+            try checkConflicts(plan, newest: seq - 1)
 
             var retired: [FileRecord] = []
             var touched = Set<TablePartition>()
@@ -270,13 +308,13 @@ extension Catalog {
                 """, b.counts.records, b.counts.good, b.counts.bad, b.counts.duplicates, b.counts.knownVersions,
                        b.counts.blankLines, b.counts.uncompressedBytes, Catalog.encodeCounts(b.nullCounts), now,
                        b.seconds, seq, b.supersedes, b.batchID)
-            try db.run("UPDATE counters SET value = ? WHERE name = 'commit_seq'", seq)
             return CommitResult(commitSeq: seq, retiredFiles: retired, touchedPartitions: touched.sorted())
         }
     }
 
-    private func checkConflicts(_ plan: BatchCommit) throws {
-        guard try currentCommitSeq() > plan.snapshot else { return }
+    /// - Parameter newest: the sequence number of the newest commit before this one.
+    private func checkConflicts(_ plan: BatchCommit, newest: Int64) throws {
+        guard newest > plan.snapshot else { return }
         for version in plan.versions {
             let rows = try db.query("SELECT batch_id FROM listing_versions WHERE listing_id = ? AND modified_at = ? AND commit_seq > ?",
                                     version.listingID, version.modifiedAt, plan.snapshot)

@@ -24,7 +24,7 @@ public final class Lake {
         try LakeFileSystem.makeDirectories(root)
         spec = try PipelineSpec.load(path: specPath)
         compiled = CompiledSpec(spec)
-        catalog = try Catalog(path: catalogPath)
+        catalog = try Catalog(location: catalogPath)
         ownerHost = ProcessInfo.processInfo.hostName
         ownerPID = Int(ProcessInfo.processInfo.processIdentifier)
     }
