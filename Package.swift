@@ -45,7 +45,7 @@ let package = Package(
         // The catalog on SQLite (a file) or PostgreSQL (a shared server): connection, migrations, queries.
         .target(
             name: "LakeCatalog",
-            dependencies: ["LakeCore", "CSQLite3", "LakePostgres"],
+            dependencies: ["LakeCore", "CSQLite3", "LakePostgres", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         // Lake paths, atomic writes, input readers (ZIP, gzip, plain), CSV.gz, manifests.
         .target(

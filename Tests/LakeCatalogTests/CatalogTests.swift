@@ -278,4 +278,39 @@ struct CatalogTests {
                                              state: "ingesting", batches: 3, lastError: "SQS: throttled"))
         #expect(try catalog.workers(seenSince: "2019-01-01T00:00:00.000Z").map(\.workerID) == ["h1:42", "h2:7"])
     }
+
+    @Test("a catalog copies into an empty one of either kind and compares equal; a changed row shows",
+          arguments: [(Backend.sqlite, Backend.postgres), (.postgres, .sqlite), (.sqlite, .sqlite)])
+    func copyAndCompare(from: Backend, to: Backend) throws {
+        let source = try CatalogPlace(from, "copy-from").open()
+        let b1 = try pending(source, id: "b1", sha: "s1")
+        _ = try source.commit(BatchCommit(
+            batch: b1, files: [dataFile("b1", rows: 3)],
+            versions: (0..<20).map { ListingVersionKey(listingID: "\($0)", modifiedAt: 1_547_355_600_000_000 + Int64($0)) },
+            dimensionRows: [DimensionKey(table: "agency", naturalKey: "001.377811", rowHash: "h")],
+            schemas: [TableSchema(name: "flats", columns: [ColumnSchema(name: "listing_id", type: .text)])],
+            snapshot: 0))
+        try source.db.run("UPDATE batches SET seconds = 0.1 WHERE batch_id = 'b1'")
+        try source.heartbeat(WorkerRecord(workerID: "w", host: "h", pid: 1, startedAt: Catalog.now(),
+                                          lastSeen: Catalog.now(), state: "idle"))
+        let targetPlace = try CatalogPlace(to, "copy-to")
+        let target = try targetPlace.open()
+        let copied = try target.copy(from: source, replacing: false)
+        #expect(copied["listing_versions"] == 20 && copied["batches"] == 1 && copied["counters"] == 1)
+        #expect(try Catalog.compare(source, target).allSatisfy(\.isEqual))
+        #expect(try targetPlace.independentQuery("SELECT COUNT(*) FROM listing_versions") == "20")
+        #expect(try target.currentCommitSeq() == 1)
+        #expect(try target.batch(id: "b1")?.seconds == 0.1)
+
+        // A second copy into the now non-empty target is refused and changes nothing...
+        let refusal = #expect(throws: LakeError.self) { try target.copy(from: source, replacing: false) }
+        #expect(refusal?.code == .usage)
+        // ...unless it replaces the contents.
+        #expect(try target.copy(from: source, replacing: true)["listing_versions"] == 20)
+
+        try target.db.run("UPDATE files SET rows = 4")
+        let differing = try Catalog.compare(source, target).filter { !$0.isEqual }
+        #expect(differing.map(\.table) == ["files"])
+        #expect(differing.first?.rowsFrom == 1 && differing.first?.rowsTo == 1)
+    }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the built `batchlake` in `dir` with the given environment (BATCHLAKE_* cleared unless given).
+func batchlake(_ arguments: [String], in dir: String, environment: [String: String]) throws -> ProcessResult {
+    try runProcess(batchlakeExecutable, arguments,
+                   environment: ["BATCHLAKE_LAKE": "", "BATCHLAKE_CATALOG": ""].merging(environment) { $1 },
+                   currentDirectory: dir)
+}
+
+@Suite("command line on a PostgreSQL catalog", .serialized)
+struct PostgresCatalogCLITests {
+    @Test("catalog migrate copies a SQLite catalog to PostgreSQL, check compares, and every command runs on it")
+    func migrateCheckIngestScan() throws {
+        let server = try PostgresServer.start()
+        let database = try server.createDatabase("cli_catalog")
+        let url = server.url(database: database)
+        let dir = TemporaryDirectory("cli-pgcat")
+        func run(_ arguments: [String], _ environment: [String: String] = [:]) throws -> ProcessResult {
+            let result = try batchlake(arguments, in: dir.path, environment: environment)
+            // The password never reaches the output, whatever the command.
+            #expect(!result.stdout.contains(PostgresServer.password) && !result.stderr.contains(PostgresServer.password),
+                    "password printed by \(arguments.first ?? "")")
+            return result
+        }
+
+        #expect(try run(["generate", "--out", "inbox", "--hours", "2", "--per-hour", "10", "--seed", "3"]).status == 0)
+        #expect(try run(["ingest", "inbox"]).status == 0)
+
+        let migrate = try run(["catalog", "migrate", "--from", "catalog/catalog.sqlite", "--to", url])
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        #expect(migrate.stdout.contains("check: equal"))
+        #expect(try server.psql("SELECT COUNT(*) FROM batches WHERE status = 'published'", database: database) == "2")
+
+        let check = try run(["catalog", "check", "--json", "--from", "catalog/catalog.sqlite", "--to", url])
+        #expect(check.status == 0, "\(check.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+        #expect(doc["version"] as? Int == 1 && doc["equal"] as? Bool == true)
+        #expect((doc["tables"] as? [[String: Any]])?.contains { $0["table"] as? String == "listing_versions" } == true)
+
+        // The target holds a catalog now: a second copy is refused (usage), the first stays.
+        let again = try run(["catalog", "migrate", "--from", "catalog/catalog.sqlite", "--to", url])
+        #expect(again.status == 64)
+        #expect(again.stderr.contains("not empty") && again.stderr.contains("--force"))
+
+        // Ingest more on PostgreSQL only (through the environment variable): the same content again is a no-op,
+        // the new hour lands, and the two catalogs now differ.
+        #expect(try run(["generate", "--out", "inbox2", "--start", "2019-01-13T05", "--hours", "1", "--per-hour", "10",
+                         "--seed", "9"]).status == 0)
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.file("inbox")).sorted().first)
+        try FileManager.default.copyItem(atPath: dir.file("inbox/\(first)"), toPath: dir.file("inbox2/\(first)"))
+        let ingest = try run(["ingest", "inbox2"], ["BATCHLAKE_CATALOG": url])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stdout.contains("already ingested"))
+        #expect(try server.psql("SELECT COUNT(*) FROM batches WHERE status = 'published'", database: database) == "3")
+        let differs = try run(["catalog", "check", "--from", "catalog/catalog.sqlite", "--to", url])
+        #expect(differs.status == 1)
+        #expect(differs.stdout.contains("differ") && differs.stdout.contains("batches"))
+
+        // scan reads through the PostgreSQL catalog: every row the catalog counts, once.
+        let rows = try server.psql("SELECT SUM(rows) FROM partitions WHERE table_name = 'flats'", database: database)
+        let scan = try run(["scan", "flats", "--catalog", url, "--columns", "listing_id", "--format", "csv"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let ids = scan.stdout.split(separator: "\n").dropFirst()
+        #expect("\(ids.count)" == rows && ids.count > 20)
+
+        // The password may come from PGPASSWORD instead of the URL.
+        let listed = try run(["catalog", "batches", "--json", "--catalog", server.url(database: database, password: nil)],
+                             ["PGPASSWORD": PostgresServer.password])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let batches = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        #expect((batches["batches"] as? [Any])?.count == 3)
+
+        // A wrong password is refused without echoing either password.
+        let refused = try run(["catalog", "batches", "--catalog", server.url(database: database, password: "nope-wrong")])
+        #expect(refused.status == 65)
+        #expect(!refused.stderr.contains("nope-wrong") && refused.stderr.contains("catalog"))
+    }
+
+    @Test("several processes opening an empty PostgreSQL catalog at once all succeed; it migrates once")
+    func concurrentProcessesMigrateOnce() throws {
+        let server = try PostgresServer.start()
+        let database = try server.createDatabase("cli_race")
+        let url = server.url(database: database)
+        let dir = TemporaryDirectory("cli-pgcat-race")
+        let executable = batchlakeExecutable
+        let path = dir.path
+        // Start the processes together (not one after the other) and wait for all.
+        var processes: [Process] = []
+        for _ in 0..<5 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["catalog", "batches", "--catalog", url]
+            process.currentDirectoryURL = URL(fileURLWithPath: path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            processes.append(process)
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.map(\.terminationStatus) == Array(repeating: 0, count: 5))
+        let versions = try server.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations",
+                                       database: database)
+        #expect(versions == "1,2,3,4")
+    }
+}
