@@ -236,6 +236,23 @@ extension Catalog {
         return (row[0].string ?? "", row[1].string ?? "")
     }
 
+    /// The stored hash and owning batch of many dimension keys of one table, in a few statements (one per 500
+    /// keys): on a PostgreSQL catalog each statement is a network round trip. Keys the catalog lacks are absent.
+    public func dimensionStates(table: String, naturalKeys: [String]) throws -> [String: (rowHash: String, batchID: String)] {
+        var states: [String: (rowHash: String, batchID: String)] = [:]
+        let keys = Array(Set(naturalKeys)).sorted()
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let part = keys[start..<min(keys.count, start + 500)]
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+            for row in try db.query(
+                "SELECT natural_key, row_hash, batch_id FROM dimension_keys WHERE table_name = ? AND natural_key IN (\(marks))",
+                arguments: [table] + part.map { $0 as any SQLBindable }) {
+                states[row[0].string ?? ""] = (row[1].string ?? "", row[2].string ?? "")
+            }
+        }
+        return states
+    }
+
     // MARK: Commit
 
     /// Commits a batch in one transaction: its files, keys, schema versions, lineage and partition versions;
@@ -283,19 +300,22 @@ extension Catalog {
                     touched.insert(TablePartition(table: file.table, partition: file.partition))
                 }
             }
-            for version in plan.versions {
-                try db.run("""
-                    INSERT INTO listing_versions (listing_id, modified_at, batch_id, commit_seq) VALUES (?, ?, ?, ?)
-                    """, version.listingID, version.modifiedAt, plan.batch.batchID, seq)
+            // Many rows per statement: on a PostgreSQL catalog each statement is a round trip.
+            try insertRows("INSERT INTO listing_versions (listing_id, modified_at, batch_id, commit_seq) VALUES ",
+                           width: 4, plan.versions.map { [$0.listingID, $0.modifiedAt, plan.batch.batchID, seq] })
+            // One statement may not upsert a key twice (PostgreSQL refuses it): the batch's last row of a key wins,
+            // as it did row by row.
+            var lastOfKey: [String: [String: DimensionKey]] = [:]
+            for key in plan.dimensionRows { lastOfKey[key.table, default: [:]][key.naturalKey] = key }
+            let dimensionRows = lastOfKey.keys.sorted().flatMap { table in
+                lastOfKey[table]!.keys.sorted().map { lastOfKey[table]![$0]! }
             }
-            for key in plan.dimensionRows {
-                try db.run("""
-                    INSERT INTO dimension_keys (table_name, natural_key, row_hash, batch_id, commit_seq)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (table_name, natural_key) DO UPDATE
-                    SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, commit_seq = excluded.commit_seq
-                    """, key.table, key.naturalKey, key.rowHash, plan.batch.batchID, seq)
-            }
+            try insertRows("INSERT INTO dimension_keys (table_name, natural_key, row_hash, batch_id, commit_seq) VALUES ",
+                           width: 5, dimensionRows.map { [$0.table, $0.naturalKey, $0.rowHash, plan.batch.batchID, seq] },
+                           suffix: """
+                            ON CONFLICT (table_name, natural_key) DO UPDATE
+                           SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, commit_seq = excluded.commit_seq
+                           """)
             for schema in plan.schemas { try recordSchema(schema, batchID: plan.batch.batchID, now: now) }
             for tp in touched { try refreshPartition(tp, bumpVersion: true, now: now) }
 
@@ -315,19 +335,53 @@ extension Catalog {
     /// - Parameter newest: the sequence number of the newest commit before this one.
     private func checkConflicts(_ plan: BatchCommit, newest: Int64) throws {
         guard newest > plan.snapshot else { return }
+        let chunk = 500
+        let ids = Array(Set(plan.versions.map(\.listingID))).sorted()
+        var stored: [ListingVersionKey: String] = [:]
+        for start in stride(from: 0, to: ids.count, by: chunk) {
+            let part = ids[start..<min(ids.count, start + chunk)]
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+            for row in try db.query(
+                "SELECT listing_id, modified_at, batch_id FROM listing_versions WHERE commit_seq > ? AND listing_id IN (\(marks))",
+                arguments: [plan.snapshot] + part.map { $0 as any SQLBindable }) {
+                stored[ListingVersionKey(listingID: row[0].string ?? "", modifiedAt: row[1].int ?? 0)] = row[2].string
+            }
+        }
         for version in plan.versions {
-            let rows = try db.query("SELECT batch_id FROM listing_versions WHERE listing_id = ? AND modified_at = ? AND commit_seq > ?",
-                                    version.listingID, version.modifiedAt, plan.snapshot)
-            if let other = rows.first?[0].string {
+            if let other = stored[version] {
                 throw CommitConflict(detail: "listing \(version.listingID) version was stored by batch \(other) meanwhile")
             }
         }
+        let byTable = Dictionary(grouping: plan.dimensionRows, by: \.table)
+        var owners: [String: [String: String]] = [:]
+        for (table, keys) in byTable {
+            let names = Array(Set(keys.map(\.naturalKey))).sorted()
+            for start in stride(from: 0, to: names.count, by: chunk) {
+                let part = names[start..<min(names.count, start + chunk)]
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+                for row in try db.query(
+                    "SELECT natural_key, batch_id FROM dimension_keys WHERE table_name = ? AND commit_seq > ? AND natural_key IN (\(marks))",
+                    arguments: [table, plan.snapshot] + part.map { $0 as any SQLBindable }) {
+                    owners[table, default: [:]][row[0].string ?? ""] = row[1].string
+                }
+            }
+        }
         for key in plan.dimensionRows {
-            let rows = try db.query("SELECT batch_id FROM dimension_keys WHERE table_name = ? AND natural_key = ? AND commit_seq > ?",
-                                    key.table, key.naturalKey, plan.snapshot)
-            if let other = rows.first?[0].string {
+            if let other = owners[key.table]?[key.naturalKey] {
                 throw CommitConflict(detail: "\(key.table) key \(key.naturalKey) was stored by batch \(other) meanwhile")
             }
+        }
+    }
+
+    /// Runs `head` followed by up to 500 `(?, ...)` tuples of `width` values per statement, then `suffix`.
+    func insertRows(_ head: String, width: Int, _ rows: [[any SQLBindable]], suffix: String = "") throws {
+        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let part = rows[start..<min(rows.count, start + 500)]
+            try db.run(head + Array(repeating: tuple, count: part.count).joined(separator: ", ") + suffix,
+                       arguments: part.flatMap { $0 })
+            start += part.count
         }
     }
 

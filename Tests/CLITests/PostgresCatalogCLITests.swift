@@ -104,4 +104,44 @@ struct PostgresCatalogCLITests {
                                        database: database)
         #expect(versions == "1,2,3,4")
     }
+
+    @Test("three ingest processes on one inbox, one lake and one PostgreSQL catalog: every batch and row once")
+    func concurrentIngestsLandEachBatchOnce() throws {
+        let server = try PostgresServer.start()
+        let database = try server.createDatabase("cli_ingest_race")
+        let url = server.url(database: database)
+        let dir = TemporaryDirectory("cli-pgcat-ingest")
+        #expect(try batchlake(["generate", "--out", "inbox", "--hours", "6", "--per-hour", "15", "--seed", "11",
+                               "--messy"], in: dir.path, environment: [:]).status == 0)
+        var processes: [Process] = []
+        for _ in 0..<3 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: batchlakeExecutable)
+            process.arguments = ["ingest", "--catalog", url, "inbox"]
+            process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+            process.environment = ProcessInfo.processInfo.environment.merging(["BATCHLAKE_LAKE": ""]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            processes.append(process)
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        // A process that found an input in progress elsewhere exits 75 (rerun is safe); rerun once, as a cron would.
+        #expect(processes.allSatisfy { [0, 75].contains($0.terminationStatus) })
+        let rerun = try batchlake(["ingest", "--catalog", url, "inbox"], in: dir.path, environment: [:])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+
+        #expect(try server.psql("SELECT COUNT(*) FROM batches WHERE status = 'published'", database: database) == "6")
+        #expect(try server.psql("SELECT COUNT(DISTINCT sha256) FROM batches WHERE status = 'published'",
+                                database: database) == "6")
+        #expect(try server.psql("SELECT COUNT(*) FROM batches WHERE status = 'pending'", database: database) == "0")
+        #expect(try server.psql("SELECT COUNT(*) FROM leases", database: database) == "0")
+        let verify = try batchlake(["verify", "--deep", "--catalog", url], in: dir.path, environment: [:])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let versions = try server.psql("SELECT COUNT(*) FROM listing_versions", database: database)
+        let scan = try batchlake(["scan", "flats", "--catalog", url, "--columns", "listing_id,modified_at",
+                                  "--format", "csv"], in: dir.path, environment: [:])
+        let rows = scan.stdout.split(separator: "\n").dropFirst()
+        #expect("\(rows.count)" == versions && Set(rows).count == rows.count && rows.count > 60)
+    }
 }

@@ -148,6 +148,43 @@ struct CatalogTests {
         #expect(try catalog.currentCommitSeq() == 1)  // the refused commit's number was rolled back
     }
 
+    @Test("a large commit stores every key once, the last row of a repeated key winning; a late overlap conflicts",
+          arguments: Backend.allCases)
+    func largeCommit(backend: Backend) throws {
+        let catalog = try CatalogPlace(backend, "large").open()
+        let first = try pending(catalog, id: "b1", sha: "s1", name: "a.zip")
+        let second = try pending(catalog, id: "b2", sha: "s2", name: "b.zip")
+        let versions = (0..<1_200).map { ListingVersionKey(listingID: "\($0)", modifiedAt: 1_547_355_600_000_000 + Int64($0)) }
+        var keys = (0..<1_100).map { DimensionKey(table: $0 % 2 == 0 ? "agency" : "address", naturalKey: "k\($0)", rowHash: "h") }
+        keys.append(DimensionKey(table: "agency", naturalKey: "k0", rowHash: "last"))
+        _ = try catalog.commit(BatchCommit(batch: first, files: [dataFile("b1", rows: 1_200)], versions: versions,
+                                           dimensionRows: keys, schemas: [], snapshot: 0))
+        #expect(try catalog.db.query("SELECT COUNT(*) FROM listing_versions")[0][0] == .integer(1_200))
+        #expect(try catalog.db.query("SELECT COUNT(*) FROM dimension_keys")[0][0] == .integer(1_100))
+        #expect(try catalog.dimensionState(table: "agency", naturalKey: "k0")?.rowHash == "last")
+        let states = try catalog.dimensionStates(table: "agency", naturalKeys: (0..<1_100).map { "k\($0)" } + ["nope"])
+        #expect(states.count == 550 && states["k0"]?.rowHash == "last" && states["k2"]?.batchID == "b1")
+        #expect(states["k1"] == nil && states["nope"] == nil)
+        #expect(try catalog.versionOwner(versions[1_199]) == "b1")
+
+        let late = #expect(throws: CommitConflict.self) {
+            _ = try catalog.commit(BatchCommit(
+                batch: second, files: [dataFile("b2", rows: 1)],
+                versions: (2_000..<2_700).map { ListingVersionKey(listingID: "\($0)", modifiedAt: 1) } + [versions[1_150]],
+                dimensionRows: [], schemas: [], snapshot: 0))
+        }
+        #expect(late?.detail.contains("listing 1150") == true)
+        let lateKey = #expect(throws: CommitConflict.self) {
+            _ = try catalog.commit(BatchCommit(
+                batch: second, files: [dataFile("b2", rows: 1)], versions: [],
+                dimensionRows: (0..<600).map { DimensionKey(table: "address", naturalKey: "new\($0)", rowHash: "h") }
+                    + [DimensionKey(table: "address", naturalKey: "k1099", rowHash: "h2")],
+                schemas: [], snapshot: 0))
+        }
+        #expect(lateKey?.detail.contains("address key k1099") == true)
+        #expect(try catalog.db.query("SELECT COUNT(*) FROM listing_versions")[0][0] == .integer(1_200))
+    }
+
     @Test("superseding retires the old batch's files and bumps the partition version", arguments: Backend.allCases)
     func supersedes(backend: Backend) throws {
         let catalog = try CatalogPlace(backend, "supersede").open()
