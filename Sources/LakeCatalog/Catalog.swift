@@ -15,10 +15,15 @@ public final class Catalog {
     public let location: String
 
     /// Opens the catalog at `location`: a `postgres://` (or `postgresql://`) URL, else a SQLite file path.
-    /// - Throws: as `init(path:)` and `init(postgres:)`.
+    /// - Throws: as `init(path:)` and `init(postgres:)`; `LakeError(.usage)` for a URL of another scheme (its
+    ///   text, which may hold a password, is not repeated).
     public convenience init(location: String) throws {
         if PostgresURL.isURL(location) {
             try self.init(postgres: PostgresURL(location))
+        } else if let scheme = location.range(of: "://").map({ location[..<$0.lowerBound] }),
+                  !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" }) {
+            throw LakeError(.usage, "the catalog URL scheme '\(scheme)' is not postgres://",
+                            remedy: "give a SQLite file path or a postgres://user@host:port/database URL")
         } else {
             try self.init(path: location)
         }

@@ -144,4 +144,43 @@ struct PostgresCatalogCLITests {
         let rows = scan.stdout.split(separator: "\n").dropFirst()
         #expect("\(rows.count)" == versions && Set(rows).count == rows.count && rows.count > 60)
     }
+
+    @Test("ingest on a PostgreSQL catalog killed at any step, then rerun, lands every row once; verify is clean")
+    func killIngestOnPostgres() throws {
+        let server = try PostgresServer.start()
+        let source = TemporaryDirectory("cli-pgcat-crash-src")
+        #expect(try batchlake(["generate", "--out", "inbox", "--hours", "1", "--per-hour", "8", "--seed", "11",
+                               "--messy"], in: source.path, environment: [:]).status == 0)
+        func rows(_ dir: String, _ catalog: String) throws -> [Substring] {
+            let scan = try batchlake(["scan", "flats", "--format", "csv", "--catalog", catalog], in: dir, environment: [:])
+            #expect(scan.status == 0, "\(scan.stderr)")
+            return scan.stdout.split(separator: "\n").dropFirst().sorted()
+        }
+        let reference = server.url(database: try server.createDatabase("crash_ref"))
+        #expect(try batchlake(["ingest", "--catalog", reference, source.file("inbox")], in: source.path,
+                              environment: [:]).status == 0)
+        let expected = try rows(source.path, reference)
+        #expect(!expected.isEmpty)
+
+        var step = 1
+        var kills = 0
+        while true {
+            let dir = TemporaryDirectory("cli-pgcat-crash")
+            let catalog = server.url(database: try server.createDatabase("crash"))
+            let killed = try batchlake(["ingest", "--catalog", catalog, source.file("inbox")], in: dir.path,
+                                       environment: ["BATCHLAKE_KILL_AT": String(step)])
+            if killed.status == 0 { break }
+            #expect(killed.status == 9, "step \(step): expected SIGKILL, got \(killed.status): \(killed.stderr)")
+            kills += 1
+            let rerun = try batchlake(["ingest", "--catalog", catalog, source.file("inbox")], in: dir.path,
+                                      environment: [:])
+            #expect(rerun.status == 0, "step \(step): rerun failed: \(rerun.stderr)")
+            let verify = try batchlake(["verify", "--deep", "--catalog", catalog], in: dir.path, environment: [:])
+            #expect(verify.status == 0, "step \(step): \(verify.stdout)")
+            #expect(try rows(dir.path, catalog) == expected, "step \(step): flats rows differ")
+            // Every step with BATCHLAKE_LONG_TESTS=1, as the SQLite kill tests; every 12th by default.
+            step += ProcessInfo.processInfo.environment["BATCHLAKE_LONG_TESTS"] != nil ? 1 : 12
+        }
+        #expect(kills >= 4)
+    }
 }
