@@ -175,4 +175,44 @@ struct ConcurrencyTests {
         }
         #expect(outcomes.filter { $0 }.count == 1, "\(outcomes)")
     }
+
+    @Test("a transaction PostgreSQL aborts for overlapping another runs again and commits once")
+    func serializationFailureIsRetried() throws {
+        let place = try CatalogPlace(.postgres, "retry")
+        let catalog = try place.open()
+        let other = try place.open()
+        var attempts = 0
+        try catalog.transaction("testing the retry") {
+            attempts += 1
+            let value = try catalog.db.query("SELECT value FROM counters WHERE name = 'commit_seq'")[0][0].int ?? -1
+            if attempts == 1 {
+                // Another process commits a change to the row this transaction has read: writing it now would
+                // lose that update, so the server refuses (40001) and the body runs again on fresh data.
+                try other.db.run("UPDATE counters SET value = value + 10 WHERE name = 'commit_seq'")
+            }
+            try catalog.db.run("UPDATE counters SET value = ? WHERE name = 'commit_seq'", value + 1)
+        }
+        #expect(attempts == 2)
+        #expect(try place.independentQuery("SELECT value FROM counters WHERE name = 'commit_seq'") == "11")
+    }
+
+    @Test("a transaction that keeps overlapping gives up as a temporary failure (exit 75), changing nothing")
+    func retriesAreBounded() throws {
+        let place = try CatalogPlace(.postgres, "retry-bound")
+        let catalog = try place.open()
+        let other = try place.open()
+        (catalog.db as? PostgresCatalogConnection)?.maxAttempts = 3
+        var attempts = 0
+        let error = #expect(throws: LakeError.self) {
+            try catalog.transaction("testing the bound") {
+                attempts += 1
+                _ = try catalog.db.query("SELECT value FROM counters WHERE name = 'commit_seq'")
+                try other.db.run("UPDATE counters SET value = value + 1 WHERE name = 'commit_seq'")
+                try catalog.db.run("UPDATE counters SET value = -1 WHERE name = 'commit_seq'")
+            }
+        }
+        #expect(error?.code == .temporary)
+        #expect(attempts == 3)
+        #expect(try place.independentQuery("SELECT value FROM counters WHERE name = 'commit_seq'") == "3")
+    }
 }
