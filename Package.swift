@@ -31,6 +31,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Shared values and errors; depends on nothing.
         .target(name: "LakeCore", swiftSettings: settings),
@@ -50,18 +53,23 @@ let package = Package(
         // Lake paths, atomic writes, input readers (ZIP, gzip, plain), CSV.gz, manifests.
         .target(
             name: "LakeStorage",
-            dependencies: ["LakeCore", "LakeCompression", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LakeCore", "LakeCompression", "LakeAWS", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         // Synthetic immobilienscout24 batches for demos, tests and benchmarks.
         .target(name: "LakeGenerator", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
         // Warehouse URLs and the SQL dialects of PostgreSQL and Redshift, over LakePostgres.
         .target(name: "LakeWarehouse", dependencies: ["LakeCore", "LakePostgres"], swiftSettings: settings),
+        // HTTP over libcurl, SigV4, S3, SQS and S3 event notifications (issue 6).
+        .target(
+            name: "LakeAWS",
+            dependencies: ["LakeCore", "CCurl", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
         // Where the parts meet: spec, ingest, commit protocol, recovery, scan.
         .target(
             name: "LakePipeline",
             dependencies: [
                 "LakeCore", "LakeCompression", "LakeJSON", "LakeFormat", "LakeCatalog", "LakeStorage",
-                "LakeGenerator", "LakeWarehouse",
+                "LakeGenerator", "LakeWarehouse", "LakeAWS",
             ],
             resources: [.copy("Specs")],
             swiftSettings: settings),
@@ -108,6 +116,10 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "LakeWarehouseTests", dependencies: ["LakeWarehouse", "LakeCore", "TestSupport"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "LakeAWSTests", dependencies: ["LakeAWS", "LakeCore", "TestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
     ]

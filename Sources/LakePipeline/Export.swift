@@ -26,7 +26,7 @@ extension Lake {
         for partition in byPartition.keys.sorted() {
             var entries: [CopyManifest.Entry] = []
             for file in byPartition[partition]! {
-                let reader = try ColumnarReader(path: resolve(file))
+                let reader = try columnarReader(file)
                 guard reader.schema.columns.map(\.name) == schema.columns.map(\.name) else {
                     throw LakeError(.badSpec, "\(file.path) has columns that differ from the spec's table '\(table)'",
                                     remedy: "export with the pipeline spec the file was written with (--pipeline)")

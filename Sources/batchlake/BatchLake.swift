@@ -25,6 +25,6 @@ struct BatchLake: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Generate.self, Ingest.self, CatalogCommand.self, Scan.self, Inspect.self, Export.self, Load.self,
-            Reload.self, Compact.self, Vacuum.self, Verify.self, Lineage.self, Status.self,
+            Reload.self, Worker.self, Compact.self, Vacuum.self, Verify.self, Lineage.self, Status.self,
         ])
 }

@@ -25,7 +25,7 @@ struct Ingest: ParsableCommand {
                                valueName: "hour"))
     var hour: String?
 
-    @Argument(help: ArgumentHelp("Files, or folders whose .zip, .gz, .json and .jsonl files are ingested in name order.",
+    @Argument(help: ArgumentHelp("Files, or folders whose .zip, .gz, .json and .jsonl files are ingested in name order; or s3://bucket/key URLs (a prefix ending in / takes every such object under it).",
                                  valueName: "path"))
     var paths: [String]
 
@@ -60,7 +60,7 @@ struct Ingest: ParsableCommand {
             let started = Date()
             let terminal = Output.stderrIsTerminal && !output.json
             var done = 0
-            let reports = try lake.ingest(paths: paths, options: options) { report in
+            let reports = try lake.ingest(inputs: paths, options: options) { report in
                 done += 1
                 if !output.json { Output.out(Ingest.line(report)) }
                 if report.outcome == .refused, let message = report.message { Output.err("error: \(message)") }

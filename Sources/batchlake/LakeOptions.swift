@@ -6,8 +6,13 @@ import LakePipeline
 /// Options every command that touches a lake takes, with their environment fallbacks.
 struct LakeOptions: ParsableArguments {
     @Option(name: .customLong("lake"), help: ArgumentHelp(
-        "The lake root folder (default: $BATCHLAKE_LAKE, else ./lake).", valueName: "dir"))
+        "The lake root: a folder, or s3://bucket/prefix (default: $BATCHLAKE_LAKE, else ./lake).", valueName: "dir|url"))
     var lakeOption: String?
+
+    @Option(help: ArgumentHelp(
+        "S3 lake: the local folder for staged files and downloads (default: $BATCHLAKE_SCRATCH, else one per lake "
+            + "under the temporary folder).", valueName: "dir"))
+    var scratch: String?
 
     @Option(name: .customLong("catalog"), help: ArgumentHelp(
         "The catalog: a SQLite file, or a postgres://user@host:port/database URL for a catalog shared by several "
@@ -29,7 +34,7 @@ struct LakeOptions: ParsableArguments {
     }
 
     func open() throws -> Lake {
-        try Lake(root: lake, catalogPath: catalog, specPath: pipeline)
+        try Lake(root: lake, catalogPath: catalog, specPath: pipeline, scratch: scratch)
     }
 }
 

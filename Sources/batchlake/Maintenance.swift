@@ -57,12 +57,12 @@ struct Compact: ParsableCommand {
                 if output.json { try Output.json(report) } else { Compact.print(report) }
                 guard let every = every.flatMap(Quantity.seconds) else { break }
                 var slept = 0.0
-                while slept < every && !stop.isSet {
+                while slept < every && !stop.isStopped {
                     usleep(200_000)
                     slept += 0.2
                 }
-            } while !stop.isSet
-            if stop.isSet { throw ExitCode(130) }
+            } while !stop.isStopped
+            if stop.isStopped { throw ExitCode(130) }
         }
     }
 
@@ -149,21 +149,20 @@ struct Verify: ParsableCommand {
     }
 }
 
-/// A flag set by SIGINT or SIGTERM, so long-running commands finish the unit in hand and stop.
-final class StopFlag: @unchecked Sendable {
-    // @unchecked: a single word written by the signal handler's dispatch source and read by the loop.
-    nonisolated(unsafe) var isSet = false
-}
-
+/// SIGINT and SIGTERM set a stop flag, so long-running commands finish the unit in hand and stop.
 enum Signals {
     nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
 
-    static func installStopFlag() -> StopFlag {
+    /// - Parameter notice: printed on stderr when a signal arrives.
+    static func installStopFlag(notice: String? = nil) -> StopFlag {
         let flag = StopFlag()
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { flag.isSet = true }
+            source.setEventHandler {
+                if let notice { Output.err(notice) }
+                flag.stop()
+            }
             source.resume()
             sources.append(source)
         }

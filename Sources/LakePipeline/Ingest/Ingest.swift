@@ -9,8 +9,27 @@ public struct IngestOptions: Sendable {
     public var hour: PartitionKey?
     /// Fact rows per row group (bounds memory per table).
     public var rowGroupRows: Int = 8192
+    /// Where inputs fetched from elsewhere came from, by local path: the catalog and the reports name the
+    /// origin, and its file name decides the batch hour.
+    public var origins: [String: InputOrigin] = [:]
 
     public init(hour: PartitionKey? = nil) { self.hour = hour }
+}
+
+/// Where an input came from when batchlake fetched it before ingesting it (an S3 object).
+public struct InputOrigin: Sendable {
+    /// `s3://bucket/key`.
+    public var uri: String
+    /// The last component of the key: the batch's file name.
+    public var fileName: String
+    /// The object's ETag, as S3 reported it.
+    public var etag: String?
+
+    public init(uri: String, fileName: String, etag: String?) {
+        self.uri = uri
+        self.fileName = fileName
+        self.etag = etag
+    }
 }
 
 /// What happened to one input.
@@ -148,10 +167,10 @@ extension Lake {
 
         for path in try Lake.expandInputs(paths) {
             let clock = Date()
-            var report = BatchReport(input: path, outcome: .refused, rowsByTable: [:], invalidValues: [:], seconds: 0,
-                                     bytes: 0)
+            var report = BatchReport(input: options.origins[path]?.uri ?? path, outcome: .refused, rowsByTable: [:],
+                                     invalidValues: [:], seconds: 0, bytes: 0)
             do {
-                let fileName = (path as NSString).lastPathComponent
+                let fileName = options.origins[path]?.fileName ?? (path as NSString).lastPathComponent
                 let hash = try IngestProfile.measure(.hashAndRawCopy) { try LakeFileSystem.sha256(ofFile: path) }
                 if let before = waiting,
                    before.fileName == fileName || before.batch.sha256 == hash.hex || before.batch.supersedes != nil {
@@ -189,7 +208,8 @@ extension Lake {
 
     func ingestOne(path: String, options: IngestOptions) -> BatchReport {
         let started = Date()
-        var report = BatchReport(input: path, outcome: .refused, rowsByTable: [:], invalidValues: [:], seconds: 0, bytes: 0)
+        var report = BatchReport(input: options.origins[path]?.uri ?? path, outcome: .refused, rowsByTable: [:],
+                                 invalidValues: [:], seconds: 0, bytes: 0)
         do {
             for attempt in 1...5 {
                 do {
@@ -231,7 +251,8 @@ extension Lake {
     private func beginAttempt(path: String, hash: (hex: String, bytes: Int64), options: IngestOptions,
                               report: inout BatchReport, inFlight: Set<ListingVersionKey>,
                               background: Bool) throws -> StartedBatch? {
-        let fileName = (path as NSString).lastPathComponent
+        let origin = options.origins[path]
+        let fileName = origin?.fileName ?? (path as NSString).lastPathComponent
         let (sha, size) = hash
         report.bytes = size
         let source = spec.source
@@ -272,7 +293,7 @@ extension Lake {
                             remedy: "ingest the new content under another file name, or rebuild the partition")
         }
         let batchID = Lake.makeBatchID(sha256: sha)
-        var batch = BatchRecord(batchID: batchID, source: source, fileName: fileName, inputURI: path, sha256: sha,
+        var batch = BatchRecord(batchID: batchID, source: source, fileName: fileName, inputURI: origin?.uri ?? path, sha256: sha,
                                 bytes: size, partition: partition, hourRule: rule, status: .pending,
                                 startedAt: Catalog.now())
         batch.ownerHost = ownerHost
@@ -286,7 +307,6 @@ extension Lake {
         report.hourRule = rule.rawValue
         report.supersedes = previous?.batchID
 
-        let staging = layout.absolute(layout.stagingDirectory(batchID: batchID))
         do {
             let started = Date()
             let streamed = try streamTransform(batch: batch, path: path, fileName: fileName,
@@ -296,7 +316,7 @@ extension Lake {
                                 report: report, transformStarted: started)
         } catch {
             // Refused as a whole: nothing of it is committed; the staging goes, the catalog keeps the reason.
-            try? LakeFileSystem.removeTree(staging)
+            try? store.removeStaging(runID: batchID)
             try? catalog.markFailed(batchID: batchID, error: "\(error)")
             throw error
         }
@@ -311,7 +331,6 @@ extension Lake {
                                  lastCommitSeq: Int64?) throws -> Int64 {
         var batch = started.batch
         let batchID = batch.batchID
-        let staging = layout.absolute(layout.stagingDirectory(batchID: batchID))
         do {
             let result = try finishTransform(started.streamed, batch: batch, supersedes: batch.supersedes)
             batch.counts = result.counts
@@ -341,12 +360,12 @@ extension Lake {
             return commit.commitSeq
         } catch let conflict as CommitConflict {
             started.streamed.factOutput.abandon()
-            try? LakeFileSystem.removeTree(staging)
+            try? store.removeStaging(runID: batchID)
             try? catalog.markFailed(batchID: batchID, error: conflict.description)
             throw conflict
         } catch {
             started.streamed.factOutput.abandon()
-            try? LakeFileSystem.removeTree(staging)
+            try? store.removeStaging(runID: batchID)
             try? catalog.markFailed(batchID: batchID, error: "\(error)")
             throw error
         }
@@ -355,7 +374,7 @@ extension Lake {
     /// Drops a streamed batch that will be ingested again.
     private func abandon(_ started: StartedBatch, reason: String) {
         started.streamed.factOutput.abandon()
-        try? LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: started.batch.batchID)))
+        try? store.removeStaging(runID: started.batch.batchID)
         try? catalog.markFailed(batchID: started.batch.batchID, error: reason)
     }
 

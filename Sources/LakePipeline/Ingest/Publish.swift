@@ -9,12 +9,7 @@ extension Lake {
     /// Every step is idempotent, so recovery can run it again after a crash at any point.
     func publish(batchID: String, retired: [FileRecord], partitions: [TablePartition]) throws {
         for file in try catalog.files(batchID: batchID) where file.status == .active {
-            let final = layout.absolute(file.path)
-            let staged = layout.absolute(layout.stagedKey(batchID: batchID, key: file.path))
-            if LakeFileSystem.exists(staged) {
-                try LakeFileSystem.rename(staged, to: final)
-                try LakeFileSystem.syncDirectory(LakeFileSystem.parent(of: final))
-            } else if !LakeFileSystem.exists(final) {
+            if try store.publish(stagedKey: layout.stagedKey(batchID: batchID, key: file.path), to: file.path) == .missing {
                 throw LakeError(.io, "committed file \(file.path) of batch \(batchID) is neither staged nor published",
                                 remedy: "run `batchlake verify`; the batch may need to be ingested again")
             }
@@ -22,18 +17,12 @@ extension Lake {
         try retire(retired)
         for tp in partitions { try rewriteManifest(tp) }
         try catalog.markPublished(batchID: batchID)
-        try LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: batchID)))
+        try store.removeStaging(runID: batchID)
     }
 
     /// Moves retired files from their keys to `_trash/` (missing is fine: already moved).
     func retire(_ files: [FileRecord]) throws {
-        for file in files {
-            let from = layout.absolute(file.path)
-            guard LakeFileSystem.exists(from) else { continue }
-            let to = layout.absolute(layout.trashKey(file.path))
-            try LakeFileSystem.rename(from, to: to)
-            try LakeFileSystem.syncDirectory(LakeFileSystem.parent(of: from))
-        }
+        for file in files { try store.move(file.path, to: layout.trashKey(file.path)) }
     }
 
     /// Rewrites a partition's COPY manifest atomically from the catalog's active CSV files, under the
@@ -63,13 +52,7 @@ extension Lake {
         let fileID = "manifest-\(tp.table)-\(tp.partition.dateString)-\(pad(tp.partition.hour, 2))"
         let entries = csvFiles.map { CopyManifest.Entry(url: layout.url + "/" + $0.path, contentLength: $0.bytes) }
         let bytes = CopyManifest.render(entries)
-        // Under the lease no other writer is mid-rewrite: a temp file here is a crashed writer's leftover.
-        let folder = layout.absolute(layout.cleanDirectory(table: tp.table, partition: tp.partition))
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        where name.hasPrefix("manifest.json.tmp-") {
-            try LakeFileSystem.removeFile(folder + "/" + name)
-        }
-        try LakeFileSystem.writeAtomically(bytes, to: layout.absolute(key))
+        try store.write(bytes, to: key)
         try catalog.upsertFile(FileRecord(
             fileID: fileID, batchID: nil, table: tp.table, partition: tp.partition, format: .manifest, path: key,
             rows: entries.count, bytes: Int64(bytes.count), sha256: LakeFileSystem.sha256(of: bytes),
@@ -110,7 +93,7 @@ extension Lake {
         let expired = try catalog.expiredPendingBatches(now: Catalog.now())
         var handled = Set<String>()
         for batch in expired + orphaned where handled.insert(batch.batchID).inserted {
-            try LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: batch.batchID)))
+            try store.removeStaging(runID: batch.batchID)
             try catalog.markFailed(
                 batchID: batch.batchID,
                 error: "abandoned: its process (pid \(batch.ownerPID ?? 0) on \(batch.ownerHost ?? "?")) stopped "

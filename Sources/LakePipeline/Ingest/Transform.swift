@@ -206,7 +206,7 @@ extension Lake {
             try quarantine.finish(batchID: batchID, source: spec.source, partition: partition, now: now)
         }
         try IngestProfile.measure(.sync) {
-            try LakeFileSystem.syncTree(layout.absolute(layout.stagingDirectory(batchID: batchID)))
+            try store.persistStaging(runID: batchID)
         }
         return result
     }

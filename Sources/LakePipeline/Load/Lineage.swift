@@ -341,11 +341,11 @@ extension Lake {
     private func readManifest(table: String, partition: PartitionKey) throws -> LineageManifest? {
         let key = layout.manifestKey(table: table, partition: partition)
         let active = try catalog.files(table: table, selector: .hour(partition), format: .csvGzip).map(\.path)
-        guard let data = FileManager.default.contents(atPath: layout.absolute(key)) else {
+        guard let bytes = try store.read(key, limit: 64 << 20) else {
             return active.isEmpty ? nil : LineageManifest(path: key, entries: 0, activeCSVFiles: active.count,
                                                           missing: active, extra: [])
         }
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
         let entries = (object?["entries"] as? [[String: Any]] ?? []).compactMap { $0["url"] as? String }
         let prefix = layout.url + "/"
         let paths = entries.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 }

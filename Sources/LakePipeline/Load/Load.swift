@@ -236,7 +236,7 @@ extension Lake {
         var record = newLoadRecord(p, url: url, options: options)
         var result = PartitionLoad(table: p.table, partition: p.partition.path, dataVersion: p.dataVersion,
                                    status: "running", rows: 0, files: 0, seconds: 0, loadID: record.loadID)
-        let scratch = TemporaryFolder(parent: layout.absolute("_staging"))
+        let scratch = TemporaryFolder(parent: layout.absolute("_tmp"))
         defer { scratch.remove() }
         do {
             let sources = try csvSources(table: p.table, partition: p.partition, scratch: scratch)

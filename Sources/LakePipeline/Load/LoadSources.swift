@@ -8,6 +8,8 @@ struct LoadSource {
     var record: LoadedFile
     var path: String
     var regenerated: Bool
+    /// Keeps a downloaded copy alive while the load reads it.
+    var copy: LocalCopy?
 }
 
 extension Lake {
@@ -21,18 +23,17 @@ extension Lake {
         // Oldest first (commit order): a dimension key staged twice keeps the newer batch's row.
         for file in files.filter({ $0.format == .csvGzip }).sorted(by: { ($0.createdAt, $0.path) < ($1.createdAt, $1.path) }) {
             let record = LoadedFile(path: file.path, sha256: file.sha256, rows: file.rows)
-            let path = resolve(file)
-            if LakeFileSystem.exists(path) {
-                sources.append(LoadSource(record: record, path: path, regenerated: false))
+            if let copy = try localCopy(file) {
+                sources.append(LoadSource(record: record, path: copy.path, regenerated: false, copy: copy))
                 continue
             }
             let twinID = (file.fileID.hasSuffix(".csv") ? String(file.fileID.dropLast(4)) : file.fileID) + ".bcol"
-            guard let twin = columnar[twinID], LakeFileSystem.exists(resolve(twin)) else {
+            guard let twin = columnar[twinID], let twinCopy = try localCopy(twin) else {
                 throw LakeError(.corruptFile, "\(file.path) is missing and has no columnar twin to rebuild it from",
                                 remedy: "run `batchlake verify`, or re-ingest the batch \(file.batchID ?? "")")
             }
             let schema = try self.schema(of: table)
-            let reader = try ColumnarReader(path: resolve(twin))
+            let reader = try withExtendedLifetime(twinCopy) { try ColumnarReader(path: twinCopy.path) }
             guard reader.schema.columns.map(\.name) == schema.columns.map(\.name) else {
                 throw LakeError(.badSpec, "\(twin.path) has columns that differ from the spec's table '\(table)'",
                                 remedy: "load with the pipeline spec the file was written with (--pipeline)")
@@ -43,7 +44,7 @@ extension Lake {
                 try writer.write(reader.read(rowGroup: g, columns: Array(schema.columns.indices)))
             }
             _ = try writer.finish(sync: false)
-            sources.append(LoadSource(record: record, path: out, regenerated: true))
+            sources.append(LoadSource(record: record, path: out, regenerated: true, copy: nil))
         }
         return sources
     }

@@ -79,13 +79,13 @@ extension Lake {
                 }
             }
         } catch {
-            try? LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: runID)))
+            try? store.removeStaging(runID: runID)
             try? catalog.finishCompaction(runID: runID, status: "failed", error: "\(error)")
             throw error
         }
         report.seconds = Date().timeIntervalSince(started)
         try catalog.finishCompaction(runID: runID, status: "published", seconds: report.seconds)
-        try LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: runID)))
+        try store.removeStaging(runID: runID)
         return report
     }
 
@@ -127,7 +127,7 @@ extension Lake {
         // Oldest first, so that for a dimension the last row of a key is its newest content.
         let columnar = inputs.filter { $0.format == .columnar }.sorted { ($0.createdAt, $0.path) < ($1.createdAt, $1.path) }
         for file in columnar {
-            let reader = try ColumnarReader(path: resolve(file))
+            let reader = try columnarReader(file)
             guard reader.schema.columns.map(\.name) == schema.columns.map(\.name) else {
                 entry.skipped = "\(file.path) has another schema than the spec's; left alone"
                 return entry
@@ -196,12 +196,10 @@ extension Lake {
             part += 1
             start = end
         }
-        try LakeFileSystem.syncTree(layout.absolute(layout.stagingDirectory(batchID: runID)))
+        try store.persistStaging(runID: runID)
         guard try catalog.commitCompaction(runID: runID, PartitionCompaction(
             table: tp.table, partition: tp.partition, inputs: inputs, outputs: outputs)) else {
-            for output in outputs {
-                try? LakeFileSystem.removeFile(layout.absolute(layout.stagedKey(batchID: runID, key: output.path)))
-            }
+            for output in outputs { try? store.remove(layout.stagedKey(batchID: runID, key: output.path)) }
             entry.skipped = "its files changed meanwhile (a batch superseded one); rerun compact"
             return entry
         }
@@ -216,14 +214,7 @@ extension Lake {
     func publishCompaction(runID: String, outputs: [FileRecord], inputs: [FileRecord],
                            partitions: [TablePartition]) throws {
         for file in outputs {
-            let staged = layout.absolute(layout.stagedKey(batchID: runID, key: file.path))
-            let final = layout.absolute(file.path)
-            if LakeFileSystem.exists(staged) {
-                try LakeFileSystem.rename(staged, to: final)
-            }
-        }
-        for folder in Set(outputs.map { LakeFileSystem.parent(of: layout.absolute($0.path)) }) {
-            try LakeFileSystem.syncDirectory(folder)
+            _ = try store.publish(stagedKey: layout.stagedKey(batchID: runID, key: file.path), to: file.path)
         }
         try retire(inputs)
         for tp in partitions { try rewriteManifest(tp) }
@@ -240,7 +231,7 @@ extension Lake {
             var touched = Set<TablePartition>()
             for file in outputs { touched.insert(TablePartition(table: file.table, partition: file.partition)) }
             try publishCompaction(runID: run.runID, outputs: outputs, inputs: inputs, partitions: touched.sorted())
-            try LakeFileSystem.removeTree(layout.absolute(layout.stagingDirectory(batchID: run.runID)))
+            try store.removeStaging(runID: run.runID)
             try catalog.finishCompaction(
                 runID: run.runID, status: outputs.isEmpty ? "failed" : "recovered",
                 error: "its process (pid \(run.ownerPID ?? 0) on \(run.ownerHost ?? "?")) stopped; committed "

@@ -24,11 +24,11 @@ extension Lake {
         let files = try catalog.allFiles()
         var vacuumed: [String] = []
         for file in files where file.status == .retired && (file.retiredAt ?? "") <= cutoff {
-            let path = layout.absolute(layout.trashKey(file.path))
-            report.bytesFreed += LakeFileSystem.fileSize(path) ?? 0
-            report.retiredDeleted.append(layout.trashKey(file.path))
+            let key = layout.trashKey(file.path)
+            report.bytesFreed += try store.object(key)?.size ?? 0
+            report.retiredDeleted.append(key)
             vacuumed.append(file.fileID)
-            if !dryRun { try LakeFileSystem.removeFile(path) }
+            if !dryRun { try store.remove(key) }
         }
         if !dryRun { try catalog.markVacuumed(fileIDs: vacuumed) }
 
@@ -38,19 +38,17 @@ extension Lake {
         }
         let safety = Date().addingTimeInterval(-600)
         for zone in ["raw", "clean", "quarantine", "_trash"] {
-            for relative in LakeFileSystem.listFiles(layout.absolute(zone)) {
-                let key = zone + "/" + relative
+            for object in try store.list(prefix: zone) {
+                let key = object.key
                 guard !named.contains(key) else { continue }
                 if report.retiredDeleted.contains(key) { continue }
-                let path = layout.absolute(key)
-                let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
-                if let modified, modified > safety {
+                if let modified = object.modified, modified > safety {
                     report.orphansKept.append(key)
                     continue
                 }
-                report.bytesFreed += LakeFileSystem.fileSize(path) ?? 0
+                report.bytesFreed += object.size
                 report.orphansDeleted.append(key)
-                if !dryRun { try LakeFileSystem.removeFile(path) }
+                if !dryRun { try store.remove(key) }
             }
         }
 
@@ -58,12 +56,9 @@ extension Lake {
         var live = Set(try catalog.batches(status: .pending).map(\.batchID))
         live.formUnion(try catalog.batches(status: .committed).map(\.batchID))
         live.formUnion(try catalog.compactions(status: "running").map(\.runID))
-        let staging = layout.absolute("_staging")
-        if let entries = try? FileManager.default.contentsOfDirectory(atPath: staging) {
-            for name in entries.sorted() where !live.contains(name) {
-                report.stagingRemoved.append("_staging/" + name)
-                if !dryRun { try LakeFileSystem.removeTree(staging + "/" + name) }
-            }
+        for run in try store.stagingRuns() where !live.contains(run) {
+            report.stagingRemoved.append(LakeLayout.stagingPrefix(runID: run))
+            if !dryRun { try store.removeStaging(runID: run) }
         }
         return report
     }

@@ -35,18 +35,17 @@ extension Lake {
         var named = Set<String>()
         for file in files where file.status == .active {
             named.insert(file.path)
-            let path = layout.absolute(file.path)
-            guard LakeFileSystem.exists(path) else {
+            guard try store.exists(file.path) else {
                 let producer = file.batchID ?? file.compactionID
-                let staged = producer.map { layout.absolute(layout.stagedKey(batchID: $0, key: file.path)) }
-                if let staged, LakeFileSystem.exists(staged) {
+                let staged = producer.map { layout.stagedKey(batchID: $0, key: file.path) }
+                if let staged, try store.exists(staged) {
                     problem("unpublished", file.path, "committed but still staged; any writing command publishes it")
                 } else {
                     problem("missing", file.path, "the catalog names it, the lake does not have it")
                 }
                 continue
             }
-            let (sha, size) = try LakeFileSystem.sha256(ofFile: path)
+            let (sha, size) = try store.sha256(of: file.path)
             report.filesChecked += 1
             report.bytesChecked += size
             if size != file.bytes {
@@ -55,7 +54,7 @@ extension Lake {
                 problem("checksum_mismatch", file.path, "SHA-256 \(sha.prefix(16))…, the catalog says \(file.sha256.prefix(16))…")
             } else if deep && file.format == .columnar {
                 do {
-                    let reader = try ColumnarReader(path: path)
+                    let reader = try columnarReader(file)
                     try reader.verify()
                     if reader.rowCount != file.rows {
                         problem("count_mismatch", file.path, "\(reader.rowCount) rows, the catalog says \(file.rows)")
@@ -86,7 +85,7 @@ extension Lake {
             // Entries are compared by key and length: a lake moved to another folder keeps valid manifests
             // until they are next rewritten, and only their URL prefix is stale.
             let expected = Set(set.csv.map { $0.path + "#" + String($0.bytes) })
-            guard let bytes = try? LakeFileSystem.readFile(layout.absolute(key)),
+            guard let bytes = try? store.read(key, limit: 64 << 20),
                   let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
                   let entries = object["entries"] as? [[String: Any]] else {
                 problem("manifest_mismatch", key, "missing or not a COPY manifest")
@@ -105,8 +104,8 @@ extension Lake {
 
         // Orphans: files in the zones that no catalog row names.
         for zone in ["raw", "clean", "quarantine", "_trash"] {
-            for relative in LakeFileSystem.listFiles(layout.absolute(zone)) {
-                let key = zone + "/" + relative
+            for object in try store.list(prefix: zone) {
+                let key = object.key
                 if !named.contains(key) { problem("orphan", key, "no catalog row names this file") }
             }
         }

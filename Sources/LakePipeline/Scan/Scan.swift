@@ -192,7 +192,7 @@ extension Lake {
         var returned = 0
         fileLoop: for file in files {
             explain.filesConsidered += 1
-            let reader = try ColumnarReader(path: resolve(file))
+            let reader = try columnarReader(file)
             // Whole-file skipping by equality predicates (Bloom filter, then statistics).
             var skip = false
             for p in typed where p.op == .equal && !p.value.isNull {
@@ -267,13 +267,22 @@ extension Lake {
         return true
     }
 
-    /// Where an active file is: its key, or, for a committed batch not yet published, its staged copy.
-    func resolve(_ file: FileRecord) -> String {
-        let final = layout.absolute(file.path)
-        if let batch = file.batchID ?? file.compactionID, !LakeFileSystem.exists(final) {
-            let staged = layout.absolute(layout.stagedKey(batchID: batch, key: file.path))
-            if LakeFileSystem.exists(staged) { return staged }
+    /// A local file with an active file's bytes: its key, or, for a committed batch not yet published, its
+    /// staged copy; downloaded first when the lake is in an object store. nil when neither exists.
+    func localCopy(_ file: FileRecord) throws -> LocalCopy? {
+        if let copy = try store.localCopy(of: file.path) { return copy }
+        guard let producer = file.batchID ?? file.compactionID else { return nil }
+        return try store.localCopy(of: layout.stagedKey(batchID: producer, key: file.path))
+    }
+
+    /// Opens an active file for reading (see `localCopy`).
+    /// - Throws: `LakeError(.corruptFile)` naming the file when it is missing.
+    func columnarReader(_ file: FileRecord) throws -> ColumnarReader {
+        guard let copy = try localCopy(file) else {
+            throw LakeError(.corruptFile, "\(file.path) is named by the catalog but missing from the lake",
+                            remedy: "run `batchlake verify`; re-ingest the batch \(file.batchID ?? file.compactionID ?? "")")
         }
-        return final
+        // The reader keeps its descriptor open, so a temporary download may be unlinked when `copy` goes.
+        return try withExtendedLifetime(copy) { try ColumnarReader(path: copy.path) }
     }
 }

@@ -104,7 +104,7 @@ public enum LakeFileSystem {
     }
 
     /// The names in a folder (without `.` and `..`), or nil with `errno` set when it cannot be opened.
-    static func entries(of path: String) -> [String]? {
+    public static func entries(of path: String) -> [String]? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
@@ -277,6 +277,21 @@ extension LakeFileSystem {
         }
         for folder in folders { try syncDirectory(folder) }
     }
+}
+
+/// SHA-256 over bytes handed in pieces, with their count.
+public struct StreamingSHA256 {
+    private var hasher = SHA256()
+    private var count: Int64 = 0
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+        count += Int64(bytes.count)
+    }
+
+    public func finish() -> (hex: String, bytes: Int64) { (LakeFileSystem.hex(hasher.finalize()), count) }
 }
 
 extension LakeFileSystem {

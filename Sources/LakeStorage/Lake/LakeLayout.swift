@@ -3,20 +3,24 @@ public import LakeCore
 /// The lake's keys, the same on disk and in S3 (CONTRACT.md, "Lake layout"). Every key is built here from
 /// catalog values and sanitised names; no input name is ever used as a path.
 public struct LakeLayout: Sendable {
-    /// The lake root as the user named it (a folder).
+    /// The local folder where keys are written before they are published: the lake folder itself for a local
+    /// lake, a scratch folder for an object store.
     public let root: String
+    /// The lake root as a URL for manifests and lineage: `file:///abs/lake` or `s3://bucket/prefix`.
+    public let url: String
 
-    public init(root: String) {
+    /// - Parameters:
+    ///   - root: the local work root (see `root`).
+    ///   - url: the lake's URL; by default the `file://` URL of `root`.
+    public init(root: String, url: String? = nil) {
         var root = root
         while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
         self.root = root
+        self.url = url
+            ?? (root.hasPrefix("/") ? "file://" + root : "file://" + LakeFileSystem.currentDirectory() + "/" + root)
     }
 
-    /// The root as a URL for manifests: `file:///abs/lake` for a local lake.
-    public var url: String {
-        root.hasPrefix("/") ? "file://" + root : "file://" + LakeFileSystem.currentDirectory() + "/" + root
-    }
-
+    /// The local path of a key below the work root (staged outputs; the whole lake when it is local).
     public func absolute(_ key: String) -> String { root + "/" + key }
 
     public func rawKey(source: String, partition: PartitionKey, fileName: String) -> String {
@@ -40,7 +44,10 @@ public struct LakeLayout: Sendable {
     }
 
     /// Where a batch stages its outputs before the commit.
-    public func stagingDirectory(batchID: String) -> String { "_staging/\(LakeLayout.safeName(batchID))" }
+    public func stagingDirectory(batchID: String) -> String { LakeLayout.stagingPrefix(runID: batchID) }
+
+    /// The staging folder key of a run (a batch or a compaction).
+    public static func stagingPrefix(runID: String) -> String { "_staging/\(safeName(runID))" }
 
     /// The staged location of a final key.
     public func stagedKey(batchID: String, key: String) -> String { "\(stagingDirectory(batchID: batchID))/\(key)" }

@@ -1,0 +1,237 @@
+import Foundation
+import LakeCore
+import LakeCatalog
+public import LakeStorage
+import LakeAWS
+
+/// Options of `batchlake worker`.
+public struct WorkerOptions: Sendable {
+    /// Exit when a receive brings no message and none is in hand.
+    public var once = false
+    /// Load each committed batch's partitions into this warehouse (the role of the seed's Lambda).
+    public var load: LoadOptions?
+    /// Messages per receive.
+    public var batchSize = 1
+    /// Longest wait of one receive, seconds (SQS long polling allows up to 20).
+    public var wait: Double = 10
+    /// How often a message in hand is kept alive (SQS visibility extended), seconds.
+    public var keepAliveEvery: Double = 60
+    public var ingest = IngestOptions()
+
+    public init() {}
+}
+
+/// What the worker did with one message: one JSON line with `--json`, one text line otherwise.
+public struct WorkerEvent: Sendable, Codable {
+    public var queue: String
+    public var messageID: String
+    public var receiveCount: Int
+    /// `done`, `ignored`, `rejected` or `retry`.
+    public var outcome: String
+    /// What the queue did with the message: deleted, moved, kept for retry, dead-lettered.
+    public var disposition: String
+    public var reason: String?
+    public var batches: [BatchReport]
+    public var loadedPartitions: Int?
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case queue, outcome, disposition, reason, batches, seconds
+        case messageID = "message_id", receiveCount = "receive_count", loadedPartitions = "loaded_partitions"
+    }
+}
+
+/// Totals of a worker run.
+public struct WorkerSummary: Sendable, Codable {
+    public var messages = 0
+    public var done = 0
+    public var ignored = 0
+    public var rejected = 0
+    public var retried = 0
+    public var batchesIngested = 0
+}
+
+/// A flag set from a signal handler or another thread, read by the worker loop.
+public final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+
+    public init() {}
+
+    public func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+
+    public var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+}
+
+extension Lake {
+    /// Runs the worker loop: receive a message, ingest what it names, optionally load, acknowledge; until `stop`
+    /// is set (the message in hand is finished first) or, with `once`, until a receive brings nothing.
+    ///
+    /// A message is acknowledged only after its batches are committed (and loaded, with `load`): a worker killed
+    /// in the middle leaves the message to come back, and the redelivery is a no-op for what had committed.
+    public func runWorker(queue: any WorkQueue, options: WorkerOptions, stop: StopFlag,
+                          log: (WorkerEvent) -> Void) throws -> WorkerSummary {
+        try recover()
+        var summary = WorkerSummary()
+        while !stop.isStopped {
+            let items = try queue.receive(limit: options.batchSize, wait: options.wait)
+            if items.isEmpty {
+                if options.once { break }
+                continue
+            }
+            for item in items {
+                let event = handle(item, queue: queue, options: options)
+                summary.messages += 1
+                switch event.outcome {
+                case "done": summary.done += 1
+                case "ignored": summary.ignored += 1
+                case "rejected": summary.rejected += 1
+                default: summary.retried += 1
+                }
+                summary.batchesIngested += event.batches.filter { $0.outcome == .ingested }.count
+                log(event)
+            }
+        }
+        return summary
+    }
+
+    /// Works one message and acknowledges it; never throws (a failure becomes the message's outcome).
+    func handle(_ item: WorkItem, queue: any WorkQueue, options: WorkerOptions) -> WorkerEvent {
+        let started = Date()
+        var event = WorkerEvent(queue: queue.name, messageID: item.id, receiveCount: item.receiveCount, outcome: "",
+                                disposition: "", batches: [], seconds: 0)
+        let keeper = KeepAlive(queue: queue, item: item, every: options.keepAliveEvery)
+        let outcome: WorkOutcome
+        if let reason = item.ignoreReason {
+            outcome = .ignored(reason: reason)
+        } else {
+            outcome = work(item, options: options, event: &event)
+        }
+        keeper.stop()
+        switch outcome {
+        case .done: event.outcome = "done"
+        case .ignored(let reason): (event.outcome, event.reason) = ("ignored", reason)
+        case .rejected(let reason): (event.outcome, event.reason) = ("rejected", reason)
+        case .retry(let reason): (event.outcome, event.reason) = ("retry", reason)
+        }
+        do {
+            event.disposition = try queue.finish(item, outcome: outcome)
+        } catch {
+            // Not acknowledged: the message comes back and its redelivery is a no-op for what committed.
+            event.disposition = "not acknowledged (\(error)); it will be delivered again"
+        }
+        event.seconds = Date().timeIntervalSince(started)
+        return event
+    }
+
+    private func work(_ item: WorkItem, options: WorkerOptions, event: inout WorkerEvent) -> WorkOutcome {
+        var ingest = options.ingest
+        var copies: [LocalCopy] = []
+        var paths: [String] = []
+        do {
+            for input in item.inputs {
+                let fetched = try fetchInput(input)
+                paths.append(fetched.path)
+                if let origin = fetched.origin { ingest.origins[fetched.path] = origin }
+                if let copy = fetched.copy { copies.append(copy) }
+            }
+        } catch {
+            return Lake.outcome(of: error)
+        }
+        let reports: [BatchReport]
+        do {
+            reports = try self.ingest(paths: paths, options: ingest)
+        } catch {
+            return Lake.outcome(of: error)
+        }
+        withExtendedLifetime(copies) {}
+        event.batches = reports
+        let temporary = reports.filter {
+            $0.outcome == .inProgress || ($0.outcome == .refused && BatchReport.temporaryErrors.contains($0.error ?? ""))
+        }
+        if let first = temporary.first {
+            return .retry(reason: first.message ?? "\(first.input) could not be ingested now")
+        }
+        if let load = options.load {
+            var loaded = 0
+            for hour in Set(reports.compactMap { $0.partition.flatMap(PartitionKey.parse) }) {
+                var options = load
+                options.selector = .hour(hour)
+                do {
+                    loaded += try self.load(options).partitions.filter { $0.status == "loaded" }.count
+                } catch {
+                    return .retry(reason: "the batch landed, but loading \(hour.path) failed: \(error)")
+                }
+            }
+            event.loadedPartitions = loaded
+        }
+        if let refused = reports.first(where: { $0.outcome == .refused }) {
+            return .rejected(reason: refused.message ?? "\(refused.input) was refused")
+        }
+        return .done
+    }
+
+    /// A failure before or around ingest: temporary ones are retried, others reject the message.
+    static func outcome(of error: any Error) -> WorkOutcome {
+        if let error = error as? LakeError, [.temporary, .io, .serviceUnavailable].contains(error.code) {
+            return .retry(reason: error.description)
+        }
+        return .rejected(reason: "\(error)")
+    }
+
+    /// A local file with an input's bytes, and where it came from when it was fetched.
+    func fetchInput(_ input: WorkInput) throws -> (path: String, origin: InputOrigin?, copy: LocalCopy?) {
+        switch input {
+        case .file(let path):
+            return (path, nil, nil)
+        case .object(let url, let etag, _):
+            return try fetchObject(url, etag: etag)
+        }
+    }
+
+    /// Downloads an S3 object into the scratch folder, keeping its file name (it decides the batch hour).
+    public func fetchObject(_ url: String, etag: String? = nil) throws -> (path: String, origin: InputOrigin?, copy: LocalCopy?) {
+        let location = try S3Location(url: url)
+        let fileName = location.key.split(separator: "/").last.map(String.init) ?? location.bucket
+        let folder = layout.absolute("_tmp/inputs")
+        try LakeFileSystem.makeDirectories(folder)
+        let path = folder + "/" + UUID().uuidString.prefix(8).lowercased() + "-" + LakeLayout.safeName(fileName)
+        let copy = LocalCopy(path: path, temporary: true)
+        let info = try s3().getObject(location, toFile: path)
+        return (path, InputOrigin(uri: url, fileName: fileName, etag: info.etag.isEmpty ? etag : info.etag), copy)
+    }
+}
+
+/// Calls `keepAlive` on a background thread every `every` seconds until stopped.
+final class KeepAlive: @unchecked Sendable {
+    private let stopFlag = StopFlag()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(queue: any WorkQueue, item: WorkItem, every: Double) {
+        let flag = stopFlag, done = self.done
+        Thread.detachNewThread {
+            var next = Date().addingTimeInterval(every)
+            while !flag.isStopped {
+                usleep(100_000)
+                if Date() >= next {
+                    try? queue.keepAlive(item)
+                    next = Date().addingTimeInterval(every)
+                }
+            }
+            done.signal()
+        }
+    }
+
+    func stop() {
+        stopFlag.stop()
+        done.wait()
+    }
+}
