@@ -43,8 +43,13 @@ let package = Package(
         .target(name: "LakeJSON", dependencies: ["LakeCore"], swiftSettings: settings),
         // The columnar file format (docs/FORMAT.md).
         .target(name: "LakeFormat", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
-        // SQLite catalog: connection, migrations, queries.
-        .target(name: "LakeCatalog", dependencies: ["LakeCore", "CSQLite3"], swiftSettings: settings),
+        // The one libpq wrapper: connection, parameters, COPY FROM STDIN, errors with SQLSTATE.
+        .target(name: "LakePostgres", dependencies: ["LakeCore", "CLibPQ"], swiftSettings: settings),
+        // The catalog on SQLite (a file) or PostgreSQL (a shared server): connection, migrations, queries.
+        .target(
+            name: "LakeCatalog",
+            dependencies: ["LakeCore", "CSQLite3", "LakePostgres", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
         // Lake paths, atomic writes, input readers (ZIP, gzip, plain), CSV.gz, manifests.
         .target(
             name: "LakeStorage",
@@ -52,8 +57,8 @@ let package = Package(
             swiftSettings: settings),
         // Synthetic immobilienscout24 batches for demos, tests and benchmarks.
         .target(name: "LakeGenerator", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
-        // libpq connection, COPY FROM STDIN, SQL dialects of PostgreSQL and Redshift.
-        .target(name: "LakeWarehouse", dependencies: ["LakeCore", "CLibPQ"], swiftSettings: settings),
+        // Warehouse URLs and the SQL dialects of PostgreSQL and Redshift, over LakePostgres.
+        .target(name: "LakeWarehouse", dependencies: ["LakeCore", "LakePostgres"], swiftSettings: settings),
         // HTTP over libcurl, SigV4, S3, SQS and S3 event notifications (issue 6).
         .target(
             name: "LakeAWS",

@@ -78,7 +78,7 @@ extension Catalog {
     static let batchColumns = """
         batch_id, source, file_name, input_uri, sha256, bytes, dt, hour, hour_rule, status, owner_host, owner_pid,
         lease_until, supersedes, superseded_by, records, good, bad, duplicates, known_versions, blank_lines,
-        uncompressed_bytes, null_counts, error, started_at, committed_at, published_at, seconds
+        uncompressed_bytes, null_counts, error, started_at, committed_at, published_at, seconds, source_etag
         """
 
     static func batch(from row: SQLRow) -> BatchRecord {
@@ -108,6 +108,7 @@ extension Catalog {
         record.committedAt = row["committed_at"].string
         record.publishedAt = row["published_at"].string
         record.seconds = row["seconds"].double
+        record.sourceETag = row["source_etag"].string
         return record
     }
 
@@ -151,14 +152,47 @@ extension Catalog {
 
     /// Registers a batch as `pending`, owned by this process until `leaseUntil`.
     public func registerPending(_ batch: BatchRecord) throws {
+        try transaction("registering batch \(batch.batchID)") { try insertPending(batch) }
+    }
+
+    private func insertPending(_ batch: BatchRecord) throws {
+        try db.run("""
+            INSERT INTO batches (batch_id, source, file_name, input_uri, sha256, bytes, dt, hour, hour_rule,
+                status, owner_host, owner_pid, lease_until, started_at, source_etag)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+            """, batch.batchID, batch.source, batch.fileName, batch.inputURI, batch.sha256, batch.bytes,
+                   batch.partition.dateString, batch.partition.hour, batch.hourRule.rawValue, batch.ownerHost,
+                   batch.ownerPID, batch.leaseUntil, batch.startedAt, batch.sourceETag)
+    }
+
+    /// What `claim` found.
+    public enum BatchClaim: Sendable {
+        /// The batch is registered as pending and belongs to the caller.
+        case claimed
+        /// This content is committed already (as this batch): nothing to do.
+        case alreadyCommitted(BatchRecord)
+        /// Another live owner holds a pending batch of this content.
+        case inProgress(BatchRecord)
+    }
+
+    /// Registers `batch` as pending unless its content is committed already or another owner holds a live
+    /// (unexpired, not gone) pending batch of it: check and insert in one transaction, so of several processes
+    /// claiming the same content at once exactly one gets `.claimed`.
+    /// - Parameter isGone: whether a pending batch's owner is known dead (its lease then counts as expired).
+    public func claim(_ batch: BatchRecord, now: String = Catalog.now(),
+                      isGone: (BatchRecord) -> Bool = { _ in false }) throws -> BatchClaim {
         try transaction("registering batch \(batch.batchID)") {
-            try db.run("""
-                INSERT INTO batches (batch_id, source, file_name, input_uri, sha256, bytes, dt, hour, hour_rule,
-                    status, owner_host, owner_pid, lease_until, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-                """, batch.batchID, batch.source, batch.fileName, batch.inputURI, batch.sha256, batch.bytes,
-                       batch.partition.dateString, batch.partition.hour, batch.hourRule.rawValue, batch.ownerHost,
-                       batch.ownerPID, batch.leaseUntil, batch.startedAt)
+            if let done = try committedBatch(source: batch.source, sha256: batch.sha256) {
+                return .alreadyCommitted(done)
+            }
+            let running = try db.query("""
+                SELECT \(Catalog.batchColumns) FROM batches
+                WHERE source = ? AND sha256 = ? AND status = 'pending' AND lease_until >= ?
+                ORDER BY started_at, batch_id
+                """, batch.source, batch.sha256, now).map(Catalog.batch(from:))
+            if let other = running.first(where: { !isGone($0) }) { return .inProgress(other) }
+            try insertPending(batch)
+            return .claimed
         }
     }
 
@@ -202,6 +236,23 @@ extension Catalog {
         return (row[0].string ?? "", row[1].string ?? "")
     }
 
+    /// The stored hash and owning batch of many dimension keys of one table, in a few statements (one per 500
+    /// keys): on a PostgreSQL catalog each statement is a network round trip. Keys the catalog lacks are absent.
+    public func dimensionStates(table: String, naturalKeys: [String]) throws -> [String: (rowHash: String, batchID: String)] {
+        var states: [String: (rowHash: String, batchID: String)] = [:]
+        let keys = Array(Set(naturalKeys)).sorted()
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let part = keys[start..<min(keys.count, start + 500)]
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+            for row in try db.query(
+                "SELECT natural_key, row_hash, batch_id FROM dimension_keys WHERE table_name = ? AND natural_key IN (\(marks))",
+                arguments: [table] + part.map { $0 as any SQLBindable }) {
+                states[row[0].string ?? ""] = (row[1].string ?? "", row[2].string ?? "")
+            }
+        }
+        return states
+    }
+
     // MARK: Commit
 
     /// Commits a batch in one transaction: its files, keys, schema versions, lineage and partition versions;
@@ -215,11 +266,15 @@ extension Catalog {
                 throw LakeError(.temporary, "batch \(plan.batch.batchID) is no longer pending (\(status ?? "gone"))",
                                 remedy: "its lease expired and recovery reclaimed it; rerun the ingest")
             }
+            // Taking the next sequence number first locks the counter row for the rest of the transaction: commits
+            // run one at a time in sequence order on PostgreSQL as on SQLite, so `commit_seq > snapshot` finds
+            // every commit this batch did not see, and an overlapping commit fails here, before doing any work.
+            try db.run("UPDATE counters SET value = value + 1 WHERE name = 'commit_seq'")
+            let seq = try currentCommitSeq()
             if let other = try committedBatch(source: plan.batch.source, sha256: plan.batch.sha256) {
                 throw CommitConflict(detail: "the same content was committed meanwhile as batch \(other.batchID)")
             }
-            let seq = try currentCommitSeq() + 1
-            try checkConflicts(plan)
+            try checkConflicts(plan, newest: seq - 1)
 
             var retired: [FileRecord] = []
             var touched = Set<TablePartition>()
@@ -245,19 +300,22 @@ extension Catalog {
                     touched.insert(TablePartition(table: file.table, partition: file.partition))
                 }
             }
-            for version in plan.versions {
-                try db.run("""
-                    INSERT INTO listing_versions (listing_id, modified_at, batch_id, commit_seq) VALUES (?, ?, ?, ?)
-                    """, version.listingID, version.modifiedAt, plan.batch.batchID, seq)
+            // Many rows per statement: on a PostgreSQL catalog each statement is a round trip.
+            try insertRows("INSERT INTO listing_versions (listing_id, modified_at, batch_id, commit_seq) VALUES ",
+                           width: 4, plan.versions.map { [$0.listingID, $0.modifiedAt, plan.batch.batchID, seq] })
+            // One statement may not upsert a key twice (PostgreSQL refuses it): the batch's last row of a key wins,
+            // as it did row by row.
+            var lastOfKey: [String: [String: DimensionKey]] = [:]
+            for key in plan.dimensionRows { lastOfKey[key.table, default: [:]][key.naturalKey] = key }
+            let dimensionRows = lastOfKey.keys.sorted().flatMap { table in
+                lastOfKey[table]!.keys.sorted().map { lastOfKey[table]![$0]! }
             }
-            for key in plan.dimensionRows {
-                try db.run("""
-                    INSERT INTO dimension_keys (table_name, natural_key, row_hash, batch_id, commit_seq)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (table_name, natural_key) DO UPDATE
-                    SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, commit_seq = excluded.commit_seq
-                    """, key.table, key.naturalKey, key.rowHash, plan.batch.batchID, seq)
-            }
+            try insertRows("INSERT INTO dimension_keys (table_name, natural_key, row_hash, batch_id, commit_seq) VALUES ",
+                           width: 5, dimensionRows.map { [$0.table, $0.naturalKey, $0.rowHash, plan.batch.batchID, seq] },
+                           suffix: """
+                            ON CONFLICT (table_name, natural_key) DO UPDATE
+                           SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, commit_seq = excluded.commit_seq
+                           """)
             for schema in plan.schemas { try recordSchema(schema, batchID: plan.batch.batchID, now: now) }
             for tp in touched { try refreshPartition(tp, bumpVersion: true, now: now) }
 
@@ -270,26 +328,60 @@ extension Catalog {
                 """, b.counts.records, b.counts.good, b.counts.bad, b.counts.duplicates, b.counts.knownVersions,
                        b.counts.blankLines, b.counts.uncompressedBytes, Catalog.encodeCounts(b.nullCounts), now,
                        b.seconds, seq, b.supersedes, b.batchID)
-            try db.run("UPDATE counters SET value = ? WHERE name = 'commit_seq'", seq)
             return CommitResult(commitSeq: seq, retiredFiles: retired, touchedPartitions: touched.sorted())
         }
     }
 
-    private func checkConflicts(_ plan: BatchCommit) throws {
-        guard try currentCommitSeq() > plan.snapshot else { return }
+    /// - Parameter newest: the sequence number of the newest commit before this one.
+    private func checkConflicts(_ plan: BatchCommit, newest: Int64) throws {
+        guard newest > plan.snapshot else { return }
+        let chunk = 500
+        let ids = Array(Set(plan.versions.map(\.listingID))).sorted()
+        var stored: [ListingVersionKey: String] = [:]
+        for start in stride(from: 0, to: ids.count, by: chunk) {
+            let part = ids[start..<min(ids.count, start + chunk)]
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+            for row in try db.query(
+                "SELECT listing_id, modified_at, batch_id FROM listing_versions WHERE commit_seq > ? AND listing_id IN (\(marks))",
+                arguments: [plan.snapshot] + part.map { $0 as any SQLBindable }) {
+                stored[ListingVersionKey(listingID: row[0].string ?? "", modifiedAt: row[1].int ?? 0)] = row[2].string
+            }
+        }
         for version in plan.versions {
-            let rows = try db.query("SELECT batch_id FROM listing_versions WHERE listing_id = ? AND modified_at = ? AND commit_seq > ?",
-                                    version.listingID, version.modifiedAt, plan.snapshot)
-            if let other = rows.first?[0].string {
+            if let other = stored[version] {
                 throw CommitConflict(detail: "listing \(version.listingID) version was stored by batch \(other) meanwhile")
             }
         }
+        let byTable = Dictionary(grouping: plan.dimensionRows, by: \.table)
+        var owners: [String: [String: String]] = [:]
+        for (table, keys) in byTable {
+            let names = Array(Set(keys.map(\.naturalKey))).sorted()
+            for start in stride(from: 0, to: names.count, by: chunk) {
+                let part = names[start..<min(names.count, start + chunk)]
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+                for row in try db.query(
+                    "SELECT natural_key, batch_id FROM dimension_keys WHERE table_name = ? AND commit_seq > ? AND natural_key IN (\(marks))",
+                    arguments: [table, plan.snapshot] + part.map { $0 as any SQLBindable }) {
+                    owners[table, default: [:]][row[0].string ?? ""] = row[1].string
+                }
+            }
+        }
         for key in plan.dimensionRows {
-            let rows = try db.query("SELECT batch_id FROM dimension_keys WHERE table_name = ? AND natural_key = ? AND commit_seq > ?",
-                                    key.table, key.naturalKey, plan.snapshot)
-            if let other = rows.first?[0].string {
+            if let other = owners[key.table]?[key.naturalKey] {
                 throw CommitConflict(detail: "\(key.table) key \(key.naturalKey) was stored by batch \(other) meanwhile")
             }
+        }
+    }
+
+    /// Runs `head` followed by up to 500 `(?, ...)` tuples of `width` values per statement, then `suffix`.
+    func insertRows(_ head: String, width: Int, _ rows: [[any SQLBindable]], suffix: String = "") throws {
+        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let part = rows[start..<min(rows.count, start + 500)]
+            try db.run(head + Array(repeating: tuple, count: part.count).joined(separator: ", ") + suffix,
+                       arguments: part.flatMap { $0 })
+            start += part.count
         }
     }
 

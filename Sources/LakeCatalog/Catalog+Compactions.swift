@@ -54,15 +54,19 @@ extension Catalog {
         let now = Catalog.now()
         let until = Catalog.now(offsetSeconds: seconds)
         return try transaction("taking lease \(name)") {
-            if let row = try db.query("SELECT owner, lease_until FROM leases WHERE name = ?", name).first {
-                let holder = row[0].string ?? ""
-                let expiry = row[1].string ?? ""
-                guard holder == owner || expiry < now || isGone(holder) else { return false }
-                try db.run("UPDATE leases SET owner = ?, lease_until = ? WHERE name = ?", owner, until, name)
-            } else {
-                try db.run("INSERT INTO leases (name, owner, lease_until) VALUES (?, ?, ?)", name, owner, until)
-            }
-            return true
+            // One statement decides for a free, expired or own lease, so the database settles a race between
+            // takers (the row's unique name; on PostgreSQL the row lock and SERIALIZABLE retry).
+            let taken = try db.run("""
+                INSERT INTO leases (name, owner, lease_until) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+                WHERE leases.owner = excluded.owner OR leases.lease_until < ?
+                """, name, owner, until, now)
+            if taken > 0 { return true }
+            guard let row = try db.query("SELECT owner, lease_until FROM leases WHERE name = ?", name).first,
+                  let holder = row[0].string, isGone(holder) else { return false }
+            // Take it from a dead holder only if it is still that holder's: compare and swap.
+            return try db.run("UPDATE leases SET owner = ?, lease_until = ? WHERE name = ? AND owner = ? AND lease_until = ?",
+                              owner, until, name, holder, row[1]) > 0
         }
     }
 

@@ -1,15 +1,35 @@
 public import LakeCore
+public import LakePostgres
 import Foundation
 
 /// The lake's catalog: batches, files, partitions, schema versions, lineage and the keys that make ingest
 /// idempotent. Every state change that readers may observe happens in one transaction here.
 ///
+/// It lives in a SQLite file (one machine, the default) or in a PostgreSQL database shared by several machines;
+/// the same migrations and the same queries run on both (`CatalogDatabase`).
+///
 /// Not Sendable: one connection per process, owned by the command that runs.
 public final class Catalog {
-    public let db: SQLiteConnection
+    public let db: any CatalogDatabase
+    /// The file path, or the server's URL without its password.
     public let location: String
 
-    /// Opens the catalog at `path`, creating its folder and migrating it to the newest schema.
+    /// Opens the catalog at `location`: a `postgres://` (or `postgresql://`) URL, else a SQLite file path.
+    /// - Throws: as `init(path:)` and `init(postgres:)`; `LakeError(.usage)` for a URL of another scheme (its
+    ///   text, which may hold a password, is not repeated).
+    public convenience init(location: String) throws {
+        if PostgresURL.isURL(location) {
+            try self.init(postgres: PostgresURL(location))
+        } else if let scheme = location.range(of: "://").map({ location[..<$0.lowerBound] }),
+                  !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" }) {
+            throw LakeError(.usage, "the catalog URL scheme '\(scheme)' is not postgres://",
+                            remedy: "give a SQLite file path or a postgres://user@host:port/database URL")
+        } else {
+            try self.init(path: location)
+        }
+    }
+
+    /// Opens the SQLite catalog at `path`, creating its folder and migrating it to the newest schema.
     /// Creation and migration run inside `BEGIN IMMEDIATE`, so processes starting at once on a new catalog
     /// queue on the lock instead of racing.
     /// - Throws: `LakeError(.io)` when the folder cannot be made; `LakeError(.temporary)` when the catalog stays
@@ -33,11 +53,27 @@ public final class Catalog {
         }
     }
 
+    /// Opens the catalog in a PostgreSQL database, creating its tables and migrating them to the newest schema
+    /// under an advisory lock, so processes starting at once on an empty database queue instead of racing.
+    /// The password comes from the URL, `PGPASSWORD` or `~/.pgpass` (libpq reads them); the catalog never
+    /// stores or prints it.
+    /// - Throws: `LakeError(.serviceUnavailable)` when the server cannot be reached; `LakeError(.badSpec)` when
+    ///   it refuses the login or has no such database.
+    public init(postgres url: PostgresURL) throws {
+        location = url.identity
+        do {
+            db = try PostgresCatalogConnection(url)
+            try migrate()
+        } catch let error as PostgresError {
+            throw Catalog.lakeError(error, location: url.identity, doing: "opening the catalog")
+        }
+    }
+
     /// The newest migration this build knows.
     public static var schemaVersion: Int { Migrations.all.map(\.version).max()! }
 
     private func migrate() throws {
-        try db.transaction {
+        try db.exclusiveTransaction {
             try db.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
@@ -50,7 +86,7 @@ public final class Catalog {
                                 remedy: "upgrade batchlake")
             }
             for migration in Migrations.all.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
-                try db.execute(migration.sql)
+                try db.execute(Migrations.sql(migration.sql, for: db.dialect))
                 try db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                            migration.version, migration.name, Catalog.now())
             }
@@ -66,13 +102,31 @@ public final class Catalog {
         return LakeError(.io, "catalog failure while \(what)", remedy: "run `batchlake verify`", cause: error)
     }
 
-    /// Runs `body` in one catalog transaction, mapping SQLite errors.
+    /// Maps a PostgreSQL failure to the error the CLI shows.
+    public static func lakeError(_ error: PostgresError, location: String, doing what: String) -> LakeError {
+        if error.isSerializationFailure {
+            return LakeError(.temporary, "the catalog \(location) kept refusing a transaction that overlapped "
+                                 + "others while \(what)",
+                             remedy: "many processes are writing at once; rerunning is safe", cause: error)
+        }
+        if error.isConnectionFailure {
+            return LakeError(.serviceUnavailable, "lost the catalog \(location) while \(what)",
+                             remedy: "check that the server runs; rerunning is safe", cause: error)
+        }
+        return LakeError(.io, "catalog \(location) failure while \(what)", remedy: "run `batchlake verify`",
+                         cause: error)
+    }
+
+    /// Runs `body` in one catalog transaction, mapping database errors. On PostgreSQL `body` may run more than
+    /// once (see `PostgresCatalogConnection`): keep everything but catalog reads and writes out of it.
     @discardableResult
     public func transaction<T>(_ what: String, _ body: () throws -> T) throws -> T {
         do {
             return try db.transaction(body)
         } catch let error as SQLiteError {
             throw Catalog.lakeError(error, doing: what)
+        } catch let error as PostgresError {
+            throw Catalog.lakeError(error, location: location, doing: what)
         }
     }
 

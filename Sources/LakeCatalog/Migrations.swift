@@ -1,7 +1,26 @@
+import Foundation
+
 /// The catalog schema as ordered migrations. SQL is kept portable (TEXT, INTEGER, DOUBLE PRECISION; no
-/// SQLite-only types or functions) so the same migrations can run on PostgreSQL for a shared catalog.
+/// SQLite-only types or functions) so the same migrations run on SQLite and on PostgreSQL for a shared catalog.
 /// A migration is never edited once released: add a new one.
+///
+/// On PostgreSQL, `sql(_:for:)` maps two words so that each type means there what it means on SQLite:
+/// `INTEGER` becomes `BIGINT` (SQLite integers are 64-bit; byte counts, microsecond times and commit sequence
+/// numbers exceed 32 bits), and `TEXT` becomes `TEXT COLLATE "C"` (SQLite compares text byte by byte; so
+/// ORDER BY and the ISO-8601 time comparisons of leases give the same answers on any server locale).
 enum Migrations {
+    /// A migration's SQL as the dialect runs it.
+    static func sql(_ sql: String, for dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite:
+            return sql
+        case .postgres:
+            return sql
+                .replacingOccurrences(of: #"\bINTEGER\b"#, with: "BIGINT", options: .regularExpression)
+                .replacingOccurrences(of: #"\bTEXT\b"#, with: #"TEXT COLLATE "C""#, options: .regularExpression)
+        }
+    }
+
     static let all: [(version: Int, name: String, sql: String)] = [
         (1, "initial catalog", """
         CREATE TABLE batches (
@@ -167,6 +186,37 @@ enum Migrations {
         );
         ALTER TABLE files ADD COLUMN compaction_id TEXT;
         CREATE INDEX files_by_compaction ON files (compaction_id);
+        """),
+        (4, "workers and queue messages", """
+        ALTER TABLE batches ADD COLUMN source_etag TEXT;
+        CREATE UNIQUE INDEX batches_one_per_content ON batches (source, sha256)
+            WHERE status IN ('committed', 'published', 'superseded');
+
+        CREATE TABLE queue_messages (
+            queue           TEXT NOT NULL,
+            message_id      TEXT NOT NULL,
+            receive_count   INTEGER NOT NULL,
+            status          TEXT NOT NULL,
+            reason          TEXT,
+            batch_ids       TEXT,
+            first_seen      TEXT NOT NULL,
+            last_seen       TEXT NOT NULL,
+            PRIMARY KEY (queue, message_id)
+        );
+        CREATE INDEX queue_messages_by_status ON queue_messages (status, last_seen);
+
+        CREATE TABLE workers (
+            worker_id       TEXT PRIMARY KEY,
+            host            TEXT NOT NULL,
+            pid             INTEGER NOT NULL,
+            queue           TEXT,
+            started_at      TEXT NOT NULL,
+            last_seen       TEXT NOT NULL,
+            state           TEXT NOT NULL,
+            batches         INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT
+        );
+        CREATE INDEX workers_by_last_seen ON workers (last_seen);
         """),
     ]
 }

@@ -21,6 +21,8 @@ public struct BatchRecord: Sendable, Codable {
     public var fileName: String
     public var inputURI: String
     public var sha256: String
+    /// The S3 ETag of the input object, when it came from S3.
+    public var sourceETag: String?
     public var bytes: Int64
     public var partition: PartitionKey
     public var hourRule: HourRule

@@ -38,7 +38,7 @@ public final class Lake {
         layout = LakeLayout(root: store.workRoot, url: store.url)
         spec = try PipelineSpec.load(path: specPath)
         compiled = CompiledSpec(spec)
-        catalog = try Catalog(path: catalogPath)
+        catalog = try Catalog(location: catalogPath)
         ownerHost = ProcessInfo.processInfo.hostName
         ownerPID = Int(ProcessInfo.processInfo.processIdentifier)
     }

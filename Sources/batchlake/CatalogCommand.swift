@@ -10,6 +10,7 @@ struct CatalogCommand: ParsableCommand {
         abstract: "Show what the catalog knows: batches, partitions, files, schema versions, lineage.",
         subcommands: [
             Batches.self, Partitions.self, Files.self, Schemas.self, Lineage.self, Loads.self, Compactions.self,
+            Migrate.self, Check.self,
         ])
 
     struct Batches: ParsableCommand {

@@ -15,7 +15,9 @@ struct LakeOptions: ParsableArguments {
     var scratch: String?
 
     @Option(name: .customLong("catalog"), help: ArgumentHelp(
-        "The catalog SQLite file (default: $BATCHLAKE_CATALOG, else ./catalog/catalog.sqlite).", valueName: "file"))
+        "The catalog: a SQLite file, or a postgres://user@host:port/database URL for a catalog shared by several "
+            + "machines (password from PGPASSWORD or ~/.pgpass; default: $BATCHLAKE_CATALOG, else "
+            + "./catalog/catalog.sqlite).", valueName: "file-or-url"))
     var catalogOption: String?
 
     @Option(name: .customLong("pipeline"), help: ArgumentHelp(

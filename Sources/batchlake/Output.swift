@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LakeCore
+import LakeWarehouse
 
 /// Writing results, errors and progress.
 enum Output {
@@ -60,6 +61,11 @@ enum Output {
         if let error = error as? LakeError {
             err("error: \(error)")
             return ExitCode(error.code.exitStatus)
+        }
+        if let error = error as? PostgresError {
+            // A catalog read outside a transaction; the message never holds a password (libpq's do not).
+            err("error: catalog: \(error)")
+            return ExitCode(error.isConnectionFailure ? 69 : 70)
         }
         err("error: \(error)")
         return ExitCode(70)

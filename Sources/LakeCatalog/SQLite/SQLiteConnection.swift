@@ -21,56 +21,18 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public var isConstraint: Bool { code & 0xff == SQLITE_CONSTRAINT }
 }
 
-/// A value bound to or read from a statement.
-public enum SQLValue: Sendable, Hashable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-
-    public var int: Int64? { if case .integer(let v) = self { return v } else { return nil } }
-    public var string: String? { if case .text(let v) = self { return v } else { return nil } }
-    public var double: Double? {
-        switch self {
-        case .real(let v): return v
-        case .integer(let v): return Double(v)
-        default: return nil
-        }
-    }
-}
-
-/// Types that bind as a statement argument.
-public protocol SQLBindable: Sendable { var sqlValue: SQLValue { get } }
-extension Int: SQLBindable { public var sqlValue: SQLValue { .integer(Int64(self)) } }
-extension Int64: SQLBindable { public var sqlValue: SQLValue { .integer(self) } }
-extension Int32: SQLBindable { public var sqlValue: SQLValue { .integer(Int64(self)) } }
-extension Double: SQLBindable { public var sqlValue: SQLValue { .real(self) } }
-extension String: SQLBindable { public var sqlValue: SQLValue { .text(self) } }
-extension Bool: SQLBindable { public var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
-extension SQLValue: SQLBindable { public var sqlValue: SQLValue { self } }
-extension Optional: SQLBindable where Wrapped: SQLBindable {
-    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
-}
-
-/// One row of a result.
-public struct SQLRow: Sendable {
-    public var values: [SQLValue]
-    public var columns: [String]
-
-    public subscript(_ name: String) -> SQLValue {
-        guard let i = columns.firstIndex(of: name) else { return .null }
-        return values[i]
-    }
-    public subscript(_ index: Int) -> SQLValue { values[index] }
-}
-
 /// One connection to a SQLite database file; owns the `sqlite3*` handle.
 ///
 /// Not Sendable: a connection has one owner (a process connects once and keeps it).
-public final class SQLiteConnection {
+public final class SQLiteConnection: CatalogDatabase {
     private let handle: OpaquePointer
     public let path: String
     private var statements: [String: OpaquePointer] = [:]
+    /// Open `transaction` calls: an inner one joins the outer.
+    private var depth = 0
+
+    public var dialect: SQLDialect { .sqlite }
+    public var location: String { path }
 
     /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout.
     /// - Throws: `SQLiteError` when the file cannot be opened. The corresponding C function is `sqlite3_open_v2`.
@@ -184,6 +146,11 @@ public final class SQLiteConnection {
     /// Runs a statement and returns the number of rows it changed.
     @discardableResult
     public func run(_ sql: String, _ arguments: any SQLBindable...) throws -> Int {
+        try run(sql, arguments: arguments)
+    }
+
+    @discardableResult
+    public func run(_ sql: String, arguments: [any SQLBindable]) throws -> Int {
         try query(sql, arguments: arguments)
         return Int(sqlite3_changes(handle))
     }
@@ -192,16 +159,30 @@ public final class SQLiteConnection {
     /// the busy timeout instead of failing halfway with SQLITE_BUSY on upgrade.
     @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if depth > 0 { return try body() }
         try execute("BEGIN IMMEDIATE")
+        depth += 1
         do {
             let result = try body()
             Failpoint.hit("commit")
             try execute("COMMIT")
+            depth -= 1
             Failpoint.hit("committed")
             return result
         } catch {
+            depth -= 1
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// `BEGIN IMMEDIATE` already keeps every other writer out, on a new file too.
+    public func exclusiveTransaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction(body)
+    }
+
+    public func tableNames() throws -> [String] {
+        try query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
+            .compactMap { $0[0].string }
     }
 }

@@ -44,6 +44,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return text
     }
 
+    /// Whether the server aborted the transaction to keep transactions apart, so running it again may succeed:
+    /// `40001` serialization failure, `40P01` deadlock detected (PostgreSQL docs, "Serialization Failure Handling").
+    public var isSerializationFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
+
+    /// `23505`: a unique constraint refused the row.
+    public var isUniqueViolation: Bool { sqlState == "23505" }
+
     /// Whether the failure is about reaching the server (refused, timed out, dropped), not about the SQL.
     /// Class 08 is "connection exception" in the SQLSTATE table.
     public var isConnectionFailure: Bool {

@@ -1,20 +1,26 @@
 internal import CLibPQ
+import Foundation
 import LakeCore
 
-/// One connection to PostgreSQL or Redshift; owns the `PGconn*` and frees it in deinit.
+/// One connection to PostgreSQL or Redshift; owns the `PGconn*` and frees it in deinit. The one libpq wrapper of
+/// the project: the warehouse loads through it and the shared catalog runs on it.
 ///
 /// Blocking: every call waits for the server. Not Sendable: one owner, one statement at a time (libpq forbids
 /// concurrent use of a connection).
 public final class PostgresConnection {
     private let handle: OpaquePointer
-    public let url: WarehouseURL
+    public let url: PostgresURL
+    /// What the server is to the user ("warehouse", "catalog"), for messages.
+    public let role: String
 
-    /// Connects to the warehouse.
+    /// Connects to the server.
+    /// - Parameter role: what the server is to the user, used in messages ("the warehouse ... refused the login").
     /// - Throws: `LakeError(.serviceUnavailable)` when the server cannot be reached; `LakeError(.badSpec)` when it
-    ///   answers but refuses (wrong password, unknown user or database). Messages name the warehouse without its
+    ///   answers but refuses (wrong password, unknown user or database). Messages name the server without its
     ///   password. The corresponding C function is `PQconnectdb`.
-    public init(_ url: WarehouseURL) throws {
+    public init(_ url: PostgresURL, role: String = "server") throws {
         self.url = url
+        self.role = role
         // A connection that failed still returns a handle that must be freed (libpq docs, PQconnectdb).
         guard let conn = PQconnectdb(url.connectionString) else {
             throw LakeError(.internalError, "libpq could not allocate a connection")
@@ -22,7 +28,7 @@ public final class PostgresConnection {
         guard PQstatus(conn) == CONNECTION_OK else {
             let message = PostgresConnection.trimmed(PQerrorMessage(conn))
             PQfinish(conn)
-            throw PostgresConnection.connectError(message, url: url)
+            throw PostgresConnection.connectError(message, url: url, role: role)
         }
         handle = conn
         CLibPQ_silenceNotices(conn)
@@ -35,17 +41,17 @@ public final class PostgresConnection {
         return String(cString: text).trimmingCharactersInWhitespace()
     }
 
-    static func connectError(_ message: String, url: WarehouseURL) -> LakeError {
+    static func connectError(_ message: String, url: PostgresURL, role: String) -> LakeError {
         let lower = message.lowercased()
         if lower.contains("password") {
-            return LakeError(.badSpec, "the warehouse \(url) refused the login: \(message)",
+            return LakeError(.badSpec, "the \(role) \(url) refused the login: \(message)",
                              remedy: "check the password (in the URL, PGPASSWORD or ~/.pgpass) and the user")
         }
         if lower.contains("does not exist") {
-            return LakeError(.badSpec, "the warehouse \(url) refused the connection: \(message)",
+            return LakeError(.badSpec, "the \(role) \(url) refused the connection: \(message)",
                              remedy: "create the database or the role, or fix the URL")
         }
-        return LakeError(.serviceUnavailable, "cannot reach the warehouse \(url): \(message)",
+        return LakeError(.serviceUnavailable, "cannot reach the \(role) \(url): \(message)",
                          remedy: "start the server or fix the host and port; rerunning is safe")
     }
 
@@ -90,6 +96,53 @@ public final class PostgresConnection {
                 PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c))
             }
         }
+    }
+
+    /// Runs one statement with `$1`, `$2`, ... parameters sent apart from the SQL (text format, types inferred by
+    /// the server from where each parameter sits; nil is NULL) and returns its rows as text with the type of each
+    /// column.
+    /// - Throws: `PostgresError`. The corresponding C function is `PQexecParams`.
+    public func query(_ sql: String, parameters: [String?]) throws -> PostgresResult {
+        // libpq copies the values into its output buffer before returning, so they only need to live for the call.
+        let values: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
+        defer { for value in values { free(value) } }
+        let result = values.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) {
+                PQexecParams(handle, sql, Int32(parameters.count), nil, $0.baseAddress, nil, nil, 0)
+            }
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
+            let rowCount = PQntuples(result)
+            let columnCount = PQnfields(result)
+            let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+            let types = (0..<columnCount).map { UInt32(PQftype(result, $0)) }
+            let rows = (0..<rowCount).map { r in
+                (0..<columnCount).map { c in
+                    PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c))
+                }
+            }
+            return PostgresResult(columns: columns, types: types, rows: rows,
+                                  affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0)
+        default:
+            throw error(result, statement: sql)
+        }
+    }
+
+    /// Whether the connection broke (the server restarted or the network dropped) and needs `reset()`.
+    public var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+
+    /// Reconnects with the same parameters after the connection broke.
+    /// - Returns: whether the new connection is up. The corresponding C function is `PQreset`.
+    @discardableResult
+    public func reset() -> Bool {
+        PQreset(handle)
+        if PQstatus(handle) == CONNECTION_OK {
+            CLibPQ_silenceNotices(handle)
+            return true
+        }
+        return false
     }
 
     /// Runs `COPY ... FROM STDIN` and streams the bytes `feed` hands to its `send` argument.
@@ -150,11 +203,21 @@ public final class PostgresConnection {
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 }
 
+/// The rows of a statement as text, with each column's name and type OID (`pg_type.oid`: 20 is bigint, 701 double
+/// precision, 25 text).
+public struct PostgresResult: Sendable {
+    public var columns: [String]
+    public var types: [UInt32]
+    public var rows: [[String?]]
+    /// Rows inserted, updated or deleted (`PQcmdTuples`); 0 for other statements.
+    public var affectedRows: Int
+}
+
 @available(*, unavailable, message: "a libpq connection has one owner")
 extension PostgresConnection: Sendable {}
 
 extension String {
-    func trimmingCharactersInWhitespace() -> String {
+    package func trimmingCharactersInWhitespace() -> String {
         var s = Substring(self)
         while let last = s.last, last.isWhitespace { s.removeLast() }
         while let first = s.first, first.isWhitespace { s.removeFirst() }
