@@ -140,6 +140,8 @@ public final class PostgresServer: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else: a pipe of another test's child inherited here would never see its end of file.
+        closeInheritedDescriptors(&actions)
         // `env -C /` starts the tool in `/`: postgres cannot read root's home or the build folder.
         let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/env", "-C", "/", executable] + arguments)
             .map { strdup($0) } + [nil]

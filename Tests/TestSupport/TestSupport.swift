@@ -104,3 +104,12 @@ public var fixtureRecordPath: String {
     let candidates = [repositoryRoot + "/Tests/Fixtures/immobilienscout24_berlin_20190113_sample.jsonl"]
     return candidates[0]
 }
+
+/// Makes a spawned child close every descriptor above 2, so it cannot hold open a pipe another test is reading
+/// (that reader would never see the end of file). glibc's `posix_spawn_file_actions_addclosefrom_np`, looked up at
+/// run time as Swift does not import it.
+func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+    _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+}
