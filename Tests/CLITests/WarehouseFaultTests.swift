@@ -63,9 +63,10 @@ struct WarehouseFaultTests {
         #expect(ingest.status == 0, "\(ingest.stderr)")
     }
 
-    @Test("PostgreSQL stopped in the middle of a load: exit 69, the load recorded failed saying what to do; after a restart a rerun leaves the warehouse equal to the lake, no duplicates")
-    func serverStoppedMidLoad() throws {
-        let dir = TemporaryDirectory("pg-restart")
+    @Test("PostgreSQL stopped in the middle of a load: exit 69, the load recorded failed saying what to do; after a restart a rerun leaves the warehouse equal to the lake, no duplicates",
+          arguments: [PostgresServer.StopMode.immediate, .fast])
+    func serverStoppedMidLoad(mode: PostgresServer.StopMode) throws {
+        let dir = TemporaryDirectory("pg-restart-\(mode.rawValue)")
         try makeLake(dir, hours: 12, perHour: 60, seed: 21)
         // A server of this test's own: stopping the shared one would fail the other suites running meanwhile.
         // synchronous_commit on, as PostgreSQL ships: with it off (the test default, for speed) an immediate stop
@@ -81,7 +82,8 @@ struct WarehouseFaultTests {
         let load = try RunningCommand(["load", "--warehouse", url], in: dir.path)
         // Wait, inside the server, until three hours of flats are committed and the load's connection is in the
         // middle of a COPY (each turn of the loop is a transaction of its own, so it sees fresh data and holds no
-        // lock), then stop the server at once.
+        // lock), then stop the server: `immediate` kills the backends (as a crash would), `fast` terminates them
+        // with an error (SQLSTATE 57P01) and shuts down cleanly.
         let waited = Result {
             try server.psql("""
                 DO $$
@@ -102,10 +104,10 @@ struct WarehouseFaultTests {
                 END $$
                 """, database: database)
         }
-        try server.halt(.immediate)
+        try server.halt(mode)
         let stopped = load.wait()
         try waited.get()
-        print("load with the server stopped under it: exit \(stopped.status), \(stopped.stderr)")
+        print("load with the server stopped (\(mode.rawValue)) under it: exit \(stopped.status), \(stopped.stderr)")
         #expect(stopped.status == 69, "exit \(stopped.status): \(stopped.stderr)")
         #expect(stopped.stderr.contains("lost the warehouse") && stopped.stderr.contains("rerun"), "\(stopped.stderr)")
         #expect(!stopped.stderr.contains("Fatal error") && !stopped.stderr.contains(PostgresServer.password))
