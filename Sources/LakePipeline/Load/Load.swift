@@ -244,7 +244,7 @@ extension Lake {
         if error.isConnectionFailure {
             return LakeError(.serviceUnavailable, "lost the warehouse while \(what): \(error.message)",
                              remedy: "start the server (or wait until it is back), then rerun the command: "
-                                 + "partitions already loaded are kept and this one is replaced whole")
+                                 + "partitions already loaded are kept, one cut off mid-load is replaced whole")
         }
         return LakeError(.badSpec, "the warehouse refused \(what): \(error)",
                          remedy: "check the user's privileges on the schema")
