@@ -52,9 +52,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public var isUniqueViolation: Bool { sqlState == "23505" }
 
     /// Whether the failure is about reaching the server (refused, timed out, dropped), not about the SQL.
-    /// Class 08 is "connection exception" in the SQLSTATE table.
+    /// Class 08 is "connection exception" in the SQLSTATE table; 57P01-57P03 are a server shutting down
+    /// (admin_shutdown, crash_shutdown: an immediate stop or another backend's crash, cannot_connect_now).
     public var isConnectionFailure: Bool {
-        if let sqlState { return sqlState.hasPrefix("08") || sqlState == "57P01" }
+        if let sqlState { return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState) }
         return true
     }
 }

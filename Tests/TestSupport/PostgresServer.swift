@@ -15,6 +15,8 @@ public final class PostgresServer: @unchecked Sendable {
     public let socketDirectory: String
     private let dataDirectory: String
     private let asPostgres: [String]
+    /// Server settings (`name=value`) given at every start after the defaults, so they override them.
+    private let settings: [String]
 
     /// One server shared by every suite of a test process, started on first use.
     /// Stopped when the test process exits.
@@ -29,7 +31,10 @@ public final class PostgresServer: @unchecked Sendable {
     /// Returns the shared server or throws why it could not start (the test then fails).
     public static func start() throws -> PostgresServer { try shared.get() }
 
-    public init() throws {
+    /// - Parameter settings: `name=value` server settings that override the defaults (fsync, synchronous_commit and
+    ///   full_page_writes off: fast, and safe as long as the server process is not killed, see `halt`).
+    public init(settings: [String] = []) throws {
+        self.settings = settings
         let fm = FileManager.default
         guard fm.isExecutableFile(atPath: "\(Self.binaries)/initdb") else {
             throw TestSupportError("PostgreSQL 15 is not installed at \(Self.binaries) (apt-get install postgresql-15)")
@@ -53,11 +58,8 @@ public final class PostgresServer: @unchecked Sendable {
         for _ in 0..<5 {
             let candidate = Self.freePort()
             do {
-                try Self.run(asPostgres, "\(Self.binaries)/pg_ctl", [
-                    "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "30", "start", "-o",
-                    "-c listen_addresses=127.0.0.1 -p \(candidate) -c unix_socket_directories=\(directory) "
-                        + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-                ])
+                try Self.startServer(asPostgres, dataDirectory: dataDirectory, directory: directory, port: candidate,
+                                     settings: settings)
                 port = candidate
                 return
             } catch {
@@ -65,6 +67,35 @@ public final class PostgresServer: @unchecked Sendable {
             }
         }
         throw lastError ?? TestSupportError("pg_ctl start failed")
+    }
+
+    private static func startServer(_ asPostgres: [String], dataDirectory: String, directory: String,
+                                    port: Int, settings: [String]) throws {
+        try run(asPostgres, "\(binaries)/pg_ctl", [
+            "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "30", "start", "-o",
+            "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=\(directory) "
+                + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                + settings.map { " -c \($0)" }.joined(),
+        ])
+    }
+
+    /// How `pg_ctl stop` ends the server: `immediate` kills every backend at once (as a crash or power loss would,
+    /// recovery runs at the next start), `fast` rolls back open transactions and disconnects the clients.
+    public enum StopMode: String, Sendable { case immediate, fast }
+
+    /// Stops the server but keeps its data, so `restart()` brings back the same cluster on the same port.
+    /// Use a server of your own (`PostgresServer()`), never the shared one, which other suites use meanwhile.
+    /// An `immediate` stop loses the transactions of the last fraction of a second that the server already
+    /// acknowledged unless the server runs with `synchronous_commit=on` (pass it in `settings`); fsync=off is
+    /// harmless here, since the operating system keeps the files the killed server wrote.
+    public func halt(_ mode: StopMode = .immediate) throws {
+        try Self.run(asPostgres, "\(Self.binaries)/pg_ctl", ["-D", dataDirectory, "-m", mode.rawValue, "-w", "stop"])
+    }
+
+    /// Starts the halted server again on its port (after crash recovery when it was stopped `immediate`).
+    public func restart() throws {
+        try Self.startServer(asPostgres, dataDirectory: dataDirectory, directory: directory, port: port,
+                             settings: settings)
     }
 
     deinit { stop() }

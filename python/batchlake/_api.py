@@ -316,9 +316,113 @@ def dataset(lake_root, table, columns=None, filters=None):
     return result
 
 
-def duckdb_view(con, lake_root, table, filters=None):
-    """Register in DuckDB connection `con` a view named `table` over the lake table's .bcol files (through Arrow),
-    with the partition columns dt (DATE) and hour (INTEGER). Returns the Arrow table behind the view."""
-    t = dataset(lake_root, table, filters=filters)
-    con.register(table, t)
-    return t
+def _file_schema(path):
+    """The Arrow schema of a .bcol file from its footer; the file is mapped, so only the footer's pages are read."""
+    import mmap
+
+    with open(path, "rb") as f:
+        try:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (ValueError, OSError):  # empty file, or a file system without mmap
+            return BcolFile(path).schema
+        try:
+            return BcolFile(path, data=mm).schema
+        finally:
+            mm.close()
+
+
+class _LazyFile:
+    """One .bcol file as an Arrow PyCapsule stream source (`__arrow_c_schema__`, `__arrow_c_stream__`).
+
+    DuckDB reads the schema when the view is created and opens the stream only when a query's plan still scans this
+    file; the file is decoded row group by row group while DuckDB pulls batches. `filters` (file columns only) skip
+    row groups by statistics and the whole file by its Bloom filter, as in `read_table`.
+    """
+
+    def __init__(self, path, filters):
+        self.path = path
+        self.filters = filters
+        self.schema = _file_schema(path)
+
+    def __arrow_c_schema__(self):
+        return self.schema.__arrow_c_schema__()
+
+    def batches(self):
+        bf = BcolFile(self.path)
+        names = self.schema.names
+        types = {f.name: f.type for f in self.schema}
+        if self.filters and _bloom_excludes(bf, self.filters, types):
+            return
+        expr = _expression(self.filters, types) if self.filters else None
+        needed = list(dict.fromkeys(names + [f[0] for f in self.filters]))
+        for rg in range(bf.num_row_groups):
+            if self.filters and not _row_group_may_match(bf, rg, self.filters, types):
+                continue
+            t = bf.read_row_group(rg, needed)
+            if expr is not None:
+                t = t.filter(expr)
+            yield from t.select(names).to_batches()
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        reader = pa.RecordBatchReader.from_batches(self.schema, self.batches())
+        return reader.__arrow_c_stream__(requested_schema)
+
+
+def _quote(name):
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _union(selects):
+    """UNION ALL BY NAME of the SELECTs as a balanced tree, so a lake of thousands of files stays shallow to plan."""
+    if len(selects) == 1:
+        return selects[0]
+    mid = len(selects) // 2
+    return f"({_union(selects[:mid])}) UNION ALL BY NAME ({_union(selects[mid:])})"
+
+
+_REGISTERED = {}  # (id(con), table) -> names registered for the view last time
+
+
+def duckdb_view(con, lake_root, table, filters=None, materialize=False):
+    """Register in DuckDB connection `con` a view named `table` over the lake table's .bcol files, with the
+    partition columns dt (DATE) and hour (INTEGER).
+
+    By default the view is lazy: each file is a branch `SELECT *, DATE '…' AS dt, … AS hour` of a UNION ALL over
+    Arrow C streams, so a query's filter on dt/hour removes the other partitions' branches when DuckDB plans it and
+    only the remaining files are read, each time the query runs. Other filters are applied by DuckDB after decoding
+    (it pushes neither filters nor columns into Arrow streams); `filters` given here prune files and row groups up
+    front, for every query of the view. Returns the number of files behind the view.
+
+    With materialize=True the table is read once into Arrow (as `dataset` reads it) and registered; returns it.
+    """
+    key = (id(con), table)
+    for name in _REGISTERED.pop(key, []):
+        try:
+            con.unregister(name)
+        except Exception:  # already gone with its connection's catalog
+            pass
+    if materialize:
+        t = dataset(lake_root, table, filters=filters)
+        con.register(table, t)
+        return t
+    filters = _normalize_filters(filters)
+    part_filters = [f for f in filters if f[0] in _PARTITION_TYPES]
+    file_filters = [f for f in filters if f[0] not in _PARTITION_TYPES]
+    part_expr = _expression(part_filters, _PARTITION_TYPES) if part_filters else None
+    selects, names = [], []
+    for i, (dt, hour, path) in enumerate(table_files(lake_root, table)):
+        if part_expr is not None:
+            probe = pa.table({"dt": pa.array([dt], pa.date32()), "hour": pa.array([hour], pa.int32())})
+            if probe.filter(part_expr).num_rows == 0:
+                continue
+        source = _LazyFile(path, file_filters)
+        if any(f[0] not in source.schema.names for f in file_filters):
+            continue  # a filter on a column this file does not have: NULL there, no row passes
+        name = f"__batchlake_{table}_{i}"
+        con.register(name, source)
+        names.append(name)
+        selects.append(f"SELECT *, DATE '{dt.isoformat()}' AS dt, CAST({hour} AS INTEGER) AS hour FROM {_quote(name)}")
+    _REGISTERED[key] = names
+    body = _union(selects) if selects else "SELECT CAST(NULL AS DATE) AS dt, CAST(NULL AS INTEGER) AS hour WHERE false"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_quote(table)} AS {body}")
+    return len(selects)

@@ -122,3 +122,49 @@ def test_duckdb_view(lake):
                   f"'{lake[1]}/clean/flats/*/*/*.csv.gz', hive_partitioning=true)").fetchone()
     ours = con.execute("select count(*), count(distinct listing_id), sum(total_rent::decimal(18,2)) from flats").fetchone()
     assert ours == csv
+
+
+def test_duckdb_view_reads_only_the_partitions_a_query_keeps(lake, monkeypatch):
+    """The lazy view prunes on dt/hour when DuckDB plans the query: only the files of the partitions the filter
+    keeps are decoded, per query; the answers equal those of the materialized view."""
+    import duckdb
+
+    from batchlake import _api
+
+    opened = []
+    original = _api._LazyFile.batches
+
+    def counting(self):
+        opened.append(self.path)
+        yield from original(self)
+
+    monkeypatch.setattr(_api._LazyFile, "batches", counting)
+    root = lake[1]
+    files = batchlake.table_files(root, "flats")
+    hours = sorted({h for _, h, _ in files})
+    assert len(hours) >= 2
+    con = duckdb.connect()
+    assert batchlake.duckdb_view(con, root, "flats") == len(files)
+    con.execute("describe flats").fetchall()
+    assert opened == []  # registering and describing read footers only
+
+    one = hours[1]
+    n = con.execute(f"select count(*) from flats where dt = '2019-01-13' and hour = {one}").fetchone()[0]
+    assert sorted(opened) == sorted(p for _, h, p in files if h == one)
+    assert n == batchlake.dataset(root, "flats", filters=[("hour", "=", one)]).num_rows > 0
+
+    opened.clear()
+    assert con.execute("select count(*) from flats where hour > 99").fetchone()[0] == 0
+    assert opened == []
+
+    opened.clear()
+    lazy = con.execute("select hour, count(*), sum(total_rent) from flats group by 1 order by 1").fetchall()
+    assert sorted(opened) == sorted(p for _, _, p in files)  # every query reads again: nothing is cached
+    eager = duckdb.connect()
+    batchlake.duckdb_view(eager, root, "flats", materialize=True)
+    assert lazy == eager.execute("select hour, count(*), sum(total_rent) from flats group by 1 order by 1").fetchall()
+
+    # Filters given to the view prune up front: partitions and, through statistics, row groups and files.
+    opened.clear()
+    assert batchlake.duckdb_view(con, root, "flats", filters=[("hour", "=", one)]) == sum(h == one for _, h, _ in files)
+    assert con.execute("select count(*) from flats").fetchone()[0] == n

@@ -132,21 +132,29 @@ extension Lake {
         do {
             connection = try PostgresConnection(url)
         } catch let error as LakeError {
-            for p in pending {
-                var record = newLoadRecord(p, url: url, options: options)
-                record.status = .failed
-                record.endedAt = Catalog.now()
-                record.error = error.message
-                try catalog.insertLoad(record)
-            }
+            try recordNotLoaded(pending, error: error.message, url: url, options: options)
             throw error
         }
-        try ensureTables(tables, sql: sql, connection: connection)
+        do {
+            try ensureTables(tables, sql: sql, connection: connection)
+        } catch let error as LakeError where error.code == .serviceUnavailable {
+            try recordNotLoaded(pending, error: error.description, url: url, options: options)
+            throw error
+        }
         var failures: [String] = []
-        for p in pending {
+        for (index, p) in pending.enumerated() {
             let table = tables.first { $0.name == p.table }!
-            let result = try loadPartition(p, table: table, sql: sql, connection: connection, url: url,
+            let result: PartitionLoad
+            do {
+                result = try loadPartition(p, table: table, sql: sql, connection: connection, url: url,
                                            options: options)
+            } catch let error as LakeError where error.code == .serviceUnavailable {
+                // The server went away mid-load (the partition in hand is recorded failed): the partitions not
+                // tried yet are recorded failed too, as when it cannot be reached at all, and a rerun loads them.
+                try recordNotLoaded(pending[(index + 1)...], error: "not tried: " + error.description, url: url,
+                                    options: options)
+                throw error
+            }
             report.partitions.append(result)
             report.rows += result.rows
             if let error = result.error {
@@ -164,6 +172,18 @@ extension Lake {
                 remedy: "fix the named rows (or the spec) and rerun; loaded partitions are kept"))
         }
         return report
+    }
+
+    /// Records partitions that no load reached as failed with `error`.
+    private func recordNotLoaded(_ partitions: some Sequence<PartitionRecord>, error: String, url: WarehouseURL,
+                                 options: LoadOptions) throws {
+        for p in partitions {
+            var record = newLoadRecord(p, url: url, options: options)
+            record.status = .failed
+            record.endedAt = Catalog.now()
+            record.error = error
+            try catalog.insertLoad(record)
+        }
     }
 
     private func newLoadRecord(_ p: PartitionRecord, url: WarehouseURL, options: LoadOptions) -> LoadRecord {
@@ -223,7 +243,8 @@ extension Lake {
     static func warehouseError(_ error: PostgresError, doing what: String) -> LakeError {
         if error.isConnectionFailure {
             return LakeError(.serviceUnavailable, "lost the warehouse while \(what): \(error.message)",
-                             remedy: "check the server; rerunning is safe", cause: error)
+                             remedy: "start the server (or wait until it is back), then rerun the command: "
+                                 + "partitions already loaded are kept, one cut off mid-load is replaced whole")
         }
         return LakeError(.badSpec, "the warehouse refused \(what): \(error)",
                          remedy: "check the user's privileges on the schema")

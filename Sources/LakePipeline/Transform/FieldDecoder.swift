@@ -17,6 +17,12 @@ final class FieldDecoder {
         case text
     }
 
+    /// The longest text value a columnar file holds (docs/FORMAT.md, "Limits"). A longer one cannot be stored: it
+    /// is invalid, so it becomes NULL and is counted like any value that does not fit its column (CONTRACT.md), and
+    /// the line, which may be far longer (64 MB and more), still lands. Without this the writer refused the whole
+    /// batch.
+    static let maxTextBytes = 16 << 20
+
     init() { scratch.reserveCapacity(1 << 16) }
 
     /// Decodes a column from the scanned slots and hands the outcome (and, for text, its bytes) to `body`.
@@ -63,7 +69,7 @@ final class FieldDecoder {
         let scalar = kind == .number || kind == .string
         switch type {
         case .text:
-            return .text
+            return raw.count <= maxTextBytes ? .text : .invalid
         case .bool:
             guard kind != .array && kind != .object, let b = JSONValues.bool(text: raw) else { return .invalid }
             return .integer(b ? 1 : 0)

@@ -75,7 +75,7 @@ final class RecordTransformer {
                     return column.required ? "\(fieldPath(column)) is missing" : nil
                 case .invalid:
                     return column.type == .text
-                        ? "\(fieldPath(column)) is not a string"
+                        ? "\(fieldPath(column)) is not a string of at most 16 MiB"
                         : "\(fieldPath(column)) is not a valid \(typeWord(column.type))"
                 case .text:
                     if c == fact.keyColumns.first {
