@@ -18,6 +18,11 @@ struct Status: ParsableCommand {
         try guarded {
             let status = try lake.open().status()
             if output.json { return try Output.json(status) }
+            Output.out("workers seen in the last 10 minutes: \(status.workers.isEmpty ? "none" : "")")
+            for w in status.workers {
+                Output.out("  \(w.worker) \(w.state) last seen \(w.lastSeen), \(w.batches) batches"
+                    + (w.queue.map { " on \($0)" } ?? "") + (w.lastError.map { "; last error: \($0.prefix(120))" } ?? ""))
+            }
             Output.out("batches: " + status.batchesByStatus.sorted { $0.key < $1.key }
                 .map { "\($0.value) \($0.key)" }.joined(separator: ", "))
             Output.out("in flight: \(status.inFlight.isEmpty ? "nothing" : "")")
@@ -30,6 +35,14 @@ struct Status: ParsableCommand {
             }
             Output.out("partitions awaiting compaction: \(status.partitionsAwaitingCompaction.count)")
             for p in status.partitionsAwaitingCompaction.prefix(10) { Output.out("  \(p)") }
+            if !status.partitionsAwaitingLoad.isEmpty {
+                Output.out("partitions awaiting load: \(status.partitionsAwaitingLoad.count)")
+                for p in status.partitionsAwaitingLoad.prefix(10) { Output.out("  \(p)") }
+            }
+            if !status.deadMessages.isEmpty {
+                Output.out("dead queue messages: \(status.deadMessages.count)")
+                for m in status.deadMessages.prefix(10) { Output.out("  \(m.prefix(200))") }
+            }
             Output.out("last errors: \(status.lastErrors.isEmpty ? "none" : "")")
             for f in status.lastErrors { Output.out("  \(f.at) \(f.kind) \(f.id): \(f.error.prefix(200))") }
         }

@@ -300,8 +300,26 @@ extension Lake {
         batch.ownerPID = ownerPID
         batch.leaseUntil = leaseDeadline()
         batch.supersedes = previous?.batchID
+        batch.sourceETag = origin?.etag
         let snapshot = try catalog.currentCommitSeq()
-        try catalog.registerPending(batch)
+        // Checked again and registered in one transaction: of several processes on the same content, one wins.
+        switch try catalog.claim(batch, isGone: { [self] in ownerIsGone(host: $0.ownerHost, pid: $0.ownerPID) }) {
+        case .claimed:
+            break
+        case .alreadyCommitted(let done):
+            report.outcome = .alreadyIngested
+            report.batchID = done.batchID
+            report.partition = done.partition.path
+            report.message = "already ingested as batch \(done.batchID) (\(done.partition.path)); nothing changed"
+            return nil
+        case .inProgress(let running):
+            report.outcome = .inProgress
+            report.batchID = running.batchID
+            throw LakeError(.temporary,
+                            "\(path) is being ingested by pid \(running.ownerPID ?? 0) on \(running.ownerHost ?? "?") "
+                                + "(batch \(running.batchID), lease until \(running.leaseUntil ?? "?"))",
+                            remedy: "wait for it, or rerun after its lease expires")
+        }
         report.batchID = batchID
         report.partition = partition.path
         report.hourRule = rule.rawValue

@@ -183,12 +183,13 @@ extension Lake {
             let rows = transformer.dimensions[t] ?? [:]
             var vectors = table.columns.map { ColumnVector(type: $0.type, capacity: rows.count) }
             var emitted = 0
-            for key in rows.keys.sorted() {
+            let keys = rows.keys.sorted()
+            let states = try IngestProfile.measure(.catalog) {
+                try catalog.dimensionStates(table: table.name, naturalKeys: keys)
+            }
+            for key in keys {
                 let row = rows[key]!
-                if let state = try IngestProfile.measure(.catalog, {
-                    try catalog.dimensionState(table: table.name, naturalKey: key)
-                }),
-                   state.rowHash == row.hash, state.batchID != supersedes {
+                if let state = states[key], state.rowHash == row.hash, state.batchID != supersedes {
                     continue
                 }
                 for (c, value) in row.values.enumerated() { vectors[c].append(value) }

@@ -19,10 +19,25 @@ public struct LakeStatus: Sendable, Codable {
         public var error: String
     }
 
+    public struct Worker: Sendable, Codable {
+        public var worker: String
+        public var queue: String?
+        public var state: String
+        public var lastSeen: String
+        public var batches: Int
+        public var lastError: String?
+    }
+
+    /// Workers whose heartbeat is at most ten minutes old (any host sharing the catalog).
+    public var workers: [Worker] = []
     public var batchesByStatus: [String: Int] = [:]
     public var inFlight: [InFlight] = []
     public var committedUnpublished: [String] = []
     public var partitionsAwaitingCompaction: [String] = []
+    /// Partitions whose data version no warehouse has loaded yet.
+    public var partitionsAwaitingLoad: [String] = []
+    /// Queue messages given up after too many tries.
+    public var deadMessages: [String] = []
     public var lastErrors: [Failure] = []
 }
 
@@ -51,6 +66,22 @@ extension Lake {
         }
         status.partitionsAwaitingCompaction = columnarFiles.filter { $0.value > 1 }.keys.sorted()
             .map { "\($0.table) \($0.partition.path) (\(columnarFiles[$0]!) files)" }
+        status.workers = try catalog.workers(seenSince: Catalog.now(offsetSeconds: -600)).map {
+            LakeStatus.Worker(worker: $0.workerID, queue: $0.queue, state: $0.state, lastSeen: $0.lastSeen,
+                              batches: $0.batches, lastError: $0.lastError)
+        }
+        status.deadMessages = try catalog.messages(status: .dead).map { "\($0.queue) \($0.messageID): \($0.reason ?? "")" }
+        let loads = try catalog.loads()
+        if !loads.isEmpty {
+            var loaded: [String: Int] = [:]
+            for load in loads where load.status == .loaded {
+                let key = "\(load.table) \(load.partition.path)"
+                loaded[key] = max(loaded[key] ?? 0, load.dataVersion)
+            }
+            status.partitionsAwaitingLoad = try catalog.partitions().filter { p in
+                spec.table(named: p.table) != nil && (loaded["\(p.table) \(p.partition.path)"] ?? 0) < p.dataVersion
+            }.map { "\($0.table) \($0.partition.path) (version \($0.dataVersion))" }
+        }
         var failures = batches.filter { $0.status == .failed }.map {
             LakeStatus.Failure(kind: "batch", id: "\($0.batchID) (\($0.fileName))", at: $0.startedAt, error: $0.error ?? "")
         }

@@ -1,6 +1,6 @@
 import Foundation
 import LakeCore
-import LakeCatalog
+public import LakeCatalog
 public import LakeStorage
 import LakeAWS
 
@@ -83,6 +83,19 @@ extension Lake {
                           log: (WorkerEvent) -> Void) throws -> WorkerSummary {
         try recover()
         var summary = WorkerSummary()
+        let startedAt = Catalog.now()
+        var me = WorkerRecord(workerID: "\(ownerHost):\(ownerPID):\(startedAt)", host: ownerHost, pid: ownerPID,
+                              queue: queue.name, startedAt: startedAt, lastSeen: startedAt, state: "idle")
+        /// Tells the catalog (and so `status` on any host) what this worker does; a failure here never stops work.
+        func beat(_ state: String, error: String? = nil) {
+            me.state = state
+            me.lastSeen = Catalog.now()
+            me.batches = summary.batchesIngested
+            if let error { me.lastError = error }
+            try? catalog.heartbeat(me)
+        }
+        beat("idle")
+        defer { beat("stopped") }
         var failures = 0
         /// Messages put back for another try, and until when to wait for them.
         var retries: [String: Date] = [:]
@@ -92,6 +105,7 @@ extension Lake {
                 items = try queue.receive(limit: options.batchSize, wait: options.wait)
                 failures = 0
             } catch {
+                beat("idle", error: "\(error)")
                 // The queue is unreachable for now (each request was already retried with backoff): wait and try
                 // again; only --once gives up, after a few rounds, so a script sees the failure.
                 failures += 1
@@ -101,6 +115,7 @@ extension Lake {
                 continue
             }
             if items.isEmpty {
+                beat("idle")
                 // --once ends on an empty receive, unless a message it put back for another try is due soon.
                 let now = Date()
                 retries = retries.filter { $0.value > now }
@@ -109,7 +124,9 @@ extension Lake {
             }
             for item in items {
                 retries[item.id] = nil
+                beat("working")
                 let (event, retryAfter) = handle(item, queue: queue, options: options)
+                record(event)
                 if let retryAfter {
                     // Due then, and waited for one more receive.
                     retries[item.id] = Date().addingTimeInterval(retryAfter + options.wait + 5)
@@ -123,10 +140,26 @@ extension Lake {
                 default: summary.retried += 1
                 }
                 summary.batchesIngested += event.batches.filter { $0.outcome == .ingested }.count
+                if ["rejected", "retry", "dead"].contains(event.outcome) { me.lastError = event.reason }
                 log(event)
             }
         }
         return summary
+    }
+
+    /// Remembers how a message ended, so a message seen again is recognised and dead ones can be listed.
+    private func record(_ event: WorkerEvent) {
+        let status: QueueMessageStatus
+        switch event.outcome {
+        case "done": status = .done
+        case "ignored": status = .ignored
+        case "dead": status = .dead
+        default: status = .failed
+        }
+        let now = Catalog.now()
+        try? catalog.recordMessage(QueueMessageRecord(
+            queue: event.queue, messageID: event.messageID, receiveCount: event.receiveCount, status: status,
+            reason: event.reason, batchIDs: event.batches.compactMap(\.batchID), firstSeen: now, lastSeen: now))
     }
 
     private func sleepUnlessStopped(_ seconds: Double, stop: StopFlag) {
