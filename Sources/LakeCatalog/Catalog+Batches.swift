@@ -121,6 +121,15 @@ extension Catalog {
             """, source, sha256).first.map(Catalog.batch(from:))
     }
 
+    /// The batch that landed an S3 object with this ETag, if any: a redelivered notification needs no download.
+    public func committedBatch(inputURI: String, etag: String) throws -> BatchRecord? {
+        try db.query("""
+            SELECT \(Catalog.batchColumns) FROM batches
+            WHERE input_uri = ? AND source_etag = ? AND status IN ('committed', 'published', 'superseded')
+            ORDER BY started_at DESC LIMIT 1
+            """, inputURI, etag).first.map(Catalog.batch(from:))
+    }
+
     /// A pending batch with this content, if any (another process may be ingesting it).
     public func pendingBatch(source: String, sha256: String) throws -> BatchRecord? {
         try db.query("SELECT \(Catalog.batchColumns) FROM batches WHERE source = ? AND sha256 = ? AND status = 'pending'",

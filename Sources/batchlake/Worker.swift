@@ -36,7 +36,8 @@ struct Worker: ParsableCommand {
     var queue: String?
 
     @Option(name: .customLong("visibility-timeout"), help: ArgumentHelp(
-        "SQS: seconds a received message stays hidden from other workers; extended while its batch runs (default: 300).",
+        "SQS: seconds a received message stays hidden from other workers; extended while its batch runs "
+            + "(default: 300).",
         valueName: "seconds"))
     var visibilityTimeout = 300
 
@@ -60,7 +61,8 @@ struct Worker: ParsableCommand {
     var wait: Double = 10
 
     @Option(help: ArgumentHelp(
-        "Load each committed batch into this warehouse: postgres://… or redshift://… (see `batchlake load --help`).",
+        "Load each committed batch into this warehouse: postgres://… or redshift://… "
+            + "(see `batchlake load --help`).",
         valueName: "url"))
     var load: String?
 
@@ -103,7 +105,8 @@ struct Worker: ParsableCommand {
                 options.load = loadOptions
             }
             let stop = Signals.installStopFlag(notice: "worker: stopping after the message in hand")
-            Output.err("worker: watching \(workQueue.name)" + (once ? " until it is empty" : "; SIGINT or SIGTERM stops"))
+            Output.err("worker: watching \(workQueue.name)"
+                + (once ? " until it is empty" : "; SIGINT or SIGTERM stops"))
             let summary = try lake.runWorker(queue: workQueue, options: options, stop: stop,
                                              notice: { Output.err("worker: " + $0) }) { event in
                 if json { try? Output.jsonLine(event) } else { Output.err(Worker.line(event)) }

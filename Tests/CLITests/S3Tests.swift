@@ -248,4 +248,44 @@ struct S3Tests {
                 == (try f.flats(lake: "local", catalog: "local.sqlite")))
         #expect(try f.run(["verify", "--lake", lake, "--deep"]).status == 0)
     }
+
+    @Test("a message that keeps failing is given up: deleted and recorded dead, or left to the dead-letter queue")
+    func deadMessages() throws {
+        let f = try S3Fixture("dead")
+        let names = try f.generate(hours: 1, perHour: 3, seed: 61)
+        // The batch lands, but its load cannot: nothing listens on this port.
+        let unreachable = "postgres://nobody@127.0.0.1:\(PostgresServer.freePort())/none"
+
+        // Without a redrive policy: deleted after --max-receives, recorded dead in the catalog.
+        let queue = try f.notifyingQueue()
+        try f.upload(names[0])
+        let run = try f.run(["worker", "--lake", "lake", "--queue", queue, "--once", "--wait", "1",
+                             "--max-receives", "1", "--load", unreachable, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let dead = try #require(try workerEvents(run.stdout).first { $0["outcome"] as? String == "dead" })
+        #expect((dead["reason"] as? String ?? "").contains("loading"))
+        #expect(try f.messagesLeft(queue) == 0)
+        let status = try f.run(["status", "--json", "--lake", "lake"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect((doc["dead_messages"] as? [String])?.count == 1)
+
+        // With a redrive policy: left alone, and SQS moves it to the dead-letter queue.
+        let dlq = try f.sqs.createQueue(name: f.bucket + "-dlq")
+        let dlqARN = try #require(try f.sqs.queueAttributes(dlq, names: ["QueueArn"])["QueueArn"])
+        let redriven = try f.sqs.createQueue(name: f.bucket + "-main", attributes: [
+            "RedrivePolicy": "{\"deadLetterTargetArn\": \"\(dlqARN)\", \"maxReceiveCount\": \"1\"}"])
+        let body = "{\"Records\": [{\"eventName\": \"ObjectCreated:Put\", \"s3\": {\"bucket\": {\"name\": \"\(f.bucket)\"}, "
+            + "\"object\": {\"key\": \"incoming/\(names[0])\", \"size\": 1}}}]}"
+        try f.sqs.sendMessage(redriven, body: body)
+        let again = try f.run(["worker", "--lake", "lake2", "--catalog", "c2.sqlite", "--queue", redriven, "--once",
+                               "--wait", "1", "--max-receives", "1", "--load", unreachable, "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let left = try #require(try workerEvents(again.stdout).first)
+        #expect(left["outcome"] as? String == "dead")
+        #expect((left["disposition"] as? String ?? "").contains("dead-letter queue"))
+        usleep(1_500_000)
+        // The next receive finds the main queue empty: SQS moved the message to the dead-letter queue.
+        #expect(try f.sqs.receiveMessages(redriven, max: 1, waitSeconds: 1).isEmpty)
+        #expect(try f.sqs.receiveMessages(dlq, max: 1, waitSeconds: 2).count == 1)
+    }
 }

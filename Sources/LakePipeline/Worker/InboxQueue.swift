@@ -57,7 +57,8 @@ public final class InboxQueue: WorkQueue, @unchecked Sendable {
     }
 
     static func isCandidate(_ name: String) -> Bool {
-        !name.hasPrefix(".") && ![".tmp", ".part", ".partial", ".crdownload"].contains { name.lowercased().hasSuffix($0) }
+        let lower = name.lowercased()
+        return !name.hasPrefix(".") && ![".tmp", ".part", ".partial", ".crdownload"].contains { lower.hasSuffix($0) }
     }
 
     public func receive(limit: Int, wait: Double) throws -> [WorkItem] {

@@ -67,6 +67,8 @@ public final class SQSWorkQueue: WorkQueue, @unchecked Sendable {
             case .retry:
                 if item.receiveCount >= maxReceives {
                     if hasRedrive {
+                        // Visible again at once: the next receive (by any worker) makes SQS move it.
+                        try client.changeVisibility(url, receiptHandle: item.handle, seconds: 0)
                         return Disposition("left to the dead-letter queue (received \(item.receiveCount) times)",
                                            dead: true)
                     }

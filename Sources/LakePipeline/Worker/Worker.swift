@@ -204,8 +204,20 @@ extension Lake {
         var ingest = options.ingest
         var copies: [LocalCopy] = []
         var paths: [String] = []
+        var known: [BatchReport] = []
         do {
             for input in item.inputs {
+                // A redelivery of an object that landed: the catalog knows its URL and ETag, no download needed.
+                if case .object(let url, let etag?, _) = input,
+                   let done = try catalog.committedBatch(inputURI: url, etag: etag) {
+                    var report = BatchReport(input: url, outcome: .alreadyIngested, rowsByTable: [:],
+                                             invalidValues: [:], seconds: 0, bytes: done.bytes)
+                    report.batchID = done.batchID
+                    report.partition = done.partition.path
+                    report.message = "already ingested as batch \(done.batchID) (same object and ETag); nothing changed"
+                    known.append(report)
+                    continue
+                }
                 let fetched = try fetchInput(input)
                 paths.append(fetched.path)
                 if let origin = fetched.origin { ingest.origins[fetched.path] = origin }
@@ -214,9 +226,9 @@ extension Lake {
         } catch {
             return Lake.outcome(of: error)
         }
-        let reports: [BatchReport]
+        var reports = known
         do {
-            reports = try self.ingest(paths: paths, options: ingest)
+            if !paths.isEmpty { reports += try self.ingest(paths: paths, options: ingest) }
         } catch {
             // Inputs that are bad come back as refused reports; a throw is about the lake or the catalog (recovery
             // failed, catalog busy), never the input: try the message again.
@@ -225,7 +237,8 @@ extension Lake {
         withExtendedLifetime(copies) {}
         event.batches = reports
         let temporary = reports.filter {
-            $0.outcome == .inProgress || ($0.outcome == .refused && BatchReport.temporaryErrors.contains($0.error ?? ""))
+            $0.outcome == .inProgress
+                || ($0.outcome == .refused && BatchReport.temporaryErrors.contains($0.error ?? ""))
         }
         if let first = temporary.first {
             return .retry(reason: first.message ?? "\(first.input) could not be ingested now")
@@ -269,7 +282,8 @@ extension Lake {
     }
 
     /// Downloads an S3 object into the scratch folder, keeping its file name (it decides the batch hour).
-    public func fetchObject(_ url: String, etag: String? = nil) throws -> (path: String, origin: InputOrigin?, copy: LocalCopy?) {
+    public func fetchObject(_ url: String, etag: String? = nil)
+        throws -> (path: String, origin: InputOrigin?, copy: LocalCopy?) {
         let location = try S3Location(url: url)
         let fileName = location.key.split(separator: "/").last.map(String.init) ?? location.bucket
         let folder = layout.absolute("_tmp/inputs")

@@ -29,7 +29,10 @@ public final class S3LakeStore: LakeStore {
         try LakeFileSystem.makeDirectories(scratch)
     }
 
-    func location(_ key: String) throws -> S3Location { root.key.isEmpty ? try S3Location(bucket: root.bucket, key: key) : try root.appending(key) }
+    /// The object of a key below the lake root (validated: never outside the prefix).
+    func location(_ key: String) throws -> S3Location {
+        root.key.isEmpty ? try S3Location(bucket: root.bucket, key: key) : try root.appending(key)
+    }
 
     /// The key relative to the lake root of an object key in the bucket.
     func relative(_ objectKey: String) -> String {
@@ -45,7 +48,8 @@ public final class S3LakeStore: LakeStore {
         let prefix = LakeLayout.stagingPrefix(runID: runID)
         for relative in LakeFileSystem.listFiles(local) {
             let key = prefix + "/" + relative
-            try client.putObject(fileAt: local + "/" + relative, at: location(key), contentType: S3LakeStore.contentType(key))
+            try client.putObject(fileAt: local + "/" + relative, at: location(key),
+                                 contentType: S3LakeStore.contentType(key))
             Failpoint.hit("uploaded")
             try LakeFileSystem.removeFile(local + "/" + relative)
         }
@@ -75,7 +79,8 @@ public final class S3LakeStore: LakeStore {
 
     public func removeStaging(runID: String) throws {
         Failpoint.hit("remove")
-        let keys = try client.listObjects(bucket: root.bucket, prefix: objectPrefix(LakeLayout.stagingPrefix(runID: runID)))
+        let prefix = objectPrefix(LakeLayout.stagingPrefix(runID: runID))
+        let keys = try client.listObjects(bucket: root.bucket, prefix: prefix)
         if !keys.isEmpty { try client.deleteObjects(bucket: root.bucket, keys: keys.map(\.key)) }
         try LakeFileSystem.removeTree(localStaging(runID: runID))
     }
@@ -96,7 +101,9 @@ public final class S3LakeStore: LakeStore {
             try client.copyObject(from: location(key), to: location(destination))
         } catch {
             // Another process moved it meanwhile.
-            if try client.headObject(location(key)) == nil, try client.headObject(location(destination)) != nil { return }
+            if try client.headObject(location(key)) == nil, try client.headObject(location(destination)) != nil {
+                return
+            }
             throw error
         }
         try client.deleteObject(location(key))
