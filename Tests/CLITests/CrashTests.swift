@@ -55,6 +55,51 @@ struct CrashTests {
         print("crash safety: ingest killed at \(kills) steps, every rerun exact")
     }
 
+    @Test("load killed at any step, then rerun, leaves the warehouse equal to the lake, each row once")
+    func killLoad() throws {
+        let dir = TemporaryDirectory("crash-load")
+        #expect(try run(["generate", "--out", "inbox", "--hours", CrashTests.long ? "6" : "2", "--per-hour",
+                         CrashTests.long ? "20" : "8", "--seed", "13", "--messy"], in: dir.path).status == 0)
+        #expect(try run(["ingest", "inbox"], in: dir.path).status == 0)
+        let server = try PostgresServer.start()
+        let tables = ["flats", "address", "agency", "quarter", "city", "region", "country"]
+        /// Row count and a checksum of every table, as psql reads them back.
+        func digest(_ database: String) throws -> [String] {
+            try tables.map { table in
+                try server.psql("SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') "
+                                + "FROM \"\(table)\" t", database: database)
+            }
+        }
+        let reference = try server.createDatabase("crash_ref")
+        #expect(try run(["load", "--warehouse", server.url(database: reference)], in: dir.path).status == 0)
+        let expected = try digest(reference)
+
+        var step = 1
+        var kills = 0
+        while true {
+            // A copy of the catalog per step, so each kill starts from the same ingested lake.
+            let catalog = dir.file("catalog-\(step).sqlite")
+            try FileManager.default.copyItem(atPath: dir.file("catalog/catalog.sqlite"), toPath: catalog)
+            defer { try? FileManager.default.removeItem(atPath: catalog) }
+            let database = try server.createDatabase("crash_load")
+            let url = server.url(database: database)
+            let killed = try run(["load", "--catalog", catalog, "--warehouse", url], in: dir.path, killAt: step)
+            if killed.status == 0 { break }
+            #expect(killed.status == 9, "step \(step): expected SIGKILL, got \(killed.status): \(killed.stderr)")
+            kills += 1
+            let rerun = try run(["load", "--catalog", catalog, "--warehouse", url], in: dir.path)
+            #expect(rerun.status == 0, "step \(step): rerun failed: \(rerun.stderr)")
+            #expect(try digest(database) == expected, "step \(step): the warehouse differs from the lake")
+            let again = try run(["load", "--catalog", catalog, "--warehouse", url, "--json"], in: dir.path)
+            #expect(again.status == 0)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+            #expect((report["partitions"] as? [Any])?.isEmpty == true, "step \(step): a third load loaded again")
+            step += CrashTests.stride
+        }
+        #expect(kills >= (CrashTests.long ? 100 : 8))
+        print("crash safety: load killed at \(kills) steps, every rerun exact")
+    }
+
     @Test("compaction killed at any step, then rerun, keeps exactly the same rows and ends with one file")
     func killCompaction() throws {
         let source = TemporaryDirectory("crash-compact-src")

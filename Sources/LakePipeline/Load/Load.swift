@@ -283,6 +283,7 @@ extension Lake {
                 switch sql.dialect {
                 case .postgres:
                     for source in sources {
+                        Failpoint.hit("copy")
                         do {
                             staged += try connection.copyIn(sql.copyFromStdin(table)) { send in
                                 try Lake.inflate(path: source.path, sink: send)
@@ -313,7 +314,11 @@ extension Lake {
                     try connection.execute(statement)
                 }
                 try connection.execute(sql.dropStage(table))
+                Failpoint.hit("warehouse-commit")
                 try connection.execute("COMMIT")
+                // Killed here, the warehouse holds the partition and the catalog does not know: the next load
+                // replaces it whole, so the rows stay exact.
+                Failpoint.hit("warehouse-committed")
             } catch {
                 _ = try? connection.execute("ROLLBACK")
                 if sql.dialect == .redshift, let rows = try? connection.query(WarehouseSQL.loadErrorsQuery),
