@@ -103,7 +103,8 @@ def main():
             queue = sqs.create_queue(QueueName=name)["QueueUrl"]
             arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration={
-                "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+                "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"], "Filter": {
+                    "Key": {"FilterRules": [{"Name": "prefix", "Value": "incoming/"}]}}}]})
             for f in files:
                 s3.upload_file(f, name, "incoming/" + os.path.basename(f))
             catalog = pg.create(f"catalog_{n}")

@@ -288,4 +288,20 @@ struct S3Tests {
         #expect(try f.sqs.receiveMessages(redriven, max: 1, waitSeconds: 1).isEmpty)
         #expect(try f.sqs.receiveMessages(dlq, max: 1, waitSeconds: 2).count == 1)
     }
+
+    @Test("a notification for an object inside the lake is ignored, so a bucket without a prefix filter cannot loop")
+    func lakeObjectsIgnored() throws {
+        let f = try S3Fixture("loop")
+        let queue = try f.sqs.createQueue(name: f.bucket)
+        let body = "{\"Records\": [{\"eventName\": \"ObjectCreated:Put\", \"s3\": {\"bucket\": {\"name\": \"\(f.bucket)\"}, "
+            + "\"object\": {\"key\": \"lake/clean/flats/dt%3D2019-01-13/hour%3D00/part-x.csv.gz\", \"size\": 1}}}]}"
+        try f.sqs.sendMessage(queue, body: body)
+        let run = try f.run(["worker", "--lake", "s3://\(f.bucket)/lake", "--queue", queue, "--once", "--wait", "1",
+                             "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let event = try #require(try workerEvents(run.stdout).first)
+        #expect(event["outcome"] as? String == "ignored")
+        #expect((event["reason"] as? String ?? "").contains("inside the lake"))
+        #expect(try f.messagesLeft(queue) == 0)
+    }
 }

@@ -174,8 +174,13 @@ extension Lake {
                                 disposition: "", batches: [], seconds: 0)
         let keeper = KeepAlive(queue: queue, item: item, every: options.keepAliveEvery)
         let outcome: WorkOutcome
+        let lakePrefix = layout.url + "/"
         if let reason = item.ignoreReason {
             outcome = .ignored(reason: reason)
+        } else if !item.inputs.isEmpty, item.inputs.allSatisfy({ $0.name.hasPrefix(lakePrefix) }) {
+            // The lake's own objects: ingesting them would feed the lake back into itself, forever.
+            outcome = .ignored(reason: "\(item.inputs[0].name) is inside the lake \(layout.url); let the bucket "
+                + "notify only for the landing prefix (a prefix filter on the notification)")
         } else {
             outcome = work(item, options: options, event: &event)
         }
