@@ -226,6 +226,23 @@ extension Lake {
         return report
     }
 
+    static func alreadyIngested(_ done: BatchRecord, in report: inout BatchReport) {
+        report.outcome = .alreadyIngested
+        report.batchID = done.batchID
+        report.partition = done.partition.path
+        report.message = "already ingested as batch \(done.batchID) (\(done.partition.path)); nothing changed"
+    }
+
+    /// The error for an input another live process is ingesting right now.
+    static func inProgress(_ running: BatchRecord, path: String, in report: inout BatchReport) -> LakeError {
+        report.outcome = .inProgress
+        report.batchID = running.batchID
+        return LakeError(.temporary,
+                         "\(path) is being ingested by pid \(running.ownerPID ?? 0) on \(running.ownerHost ?? "?") "
+                             + "(batch \(running.batchID), lease until \(running.leaseUntil ?? "?"))",
+                         remedy: "wait for it, or rerun after its lease expires")
+    }
+
     /// Fills a report for an input that did not land.
     static func describe(_ error: any Error, path: String, in report: inout BatchReport) {
         if let error = error as? LakeError {
@@ -257,21 +274,14 @@ extension Lake {
         report.bytes = size
         let source = spec.source
 
+        // Cheap checks first (the claim below decides for good): a content seen before needs no more work.
         if let done = try catalog.committedBatch(source: source, sha256: sha) {
-            report.outcome = .alreadyIngested
-            report.batchID = done.batchID
-            report.partition = done.partition.path
-            report.message = "already ingested as batch \(done.batchID) (\(done.partition.path)); nothing changed"
+            Lake.alreadyIngested(done, in: &report)
             return nil
         }
         if let running = try catalog.pendingBatch(source: source, sha256: sha),
            !ownerIsGone(host: running.ownerHost, pid: running.ownerPID) {
-            report.outcome = .inProgress
-            report.batchID = running.batchID
-            throw LakeError(.temporary,
-                            "\(path) is being ingested by pid \(running.ownerPID ?? 0) on \(running.ownerHost ?? "?") "
-                                + "(batch \(running.batchID), lease until \(running.leaseUntil ?? "?"))",
-                            remedy: "wait for it, or rerun after its lease expires")
+            throw Lake.inProgress(running, path: path, in: &report)
         }
 
         let partition: PartitionKey
@@ -307,18 +317,10 @@ extension Lake {
         case .claimed:
             break
         case .alreadyCommitted(let done):
-            report.outcome = .alreadyIngested
-            report.batchID = done.batchID
-            report.partition = done.partition.path
-            report.message = "already ingested as batch \(done.batchID) (\(done.partition.path)); nothing changed"
+            Lake.alreadyIngested(done, in: &report)
             return nil
         case .inProgress(let running):
-            report.outcome = .inProgress
-            report.batchID = running.batchID
-            throw LakeError(.temporary,
-                            "\(path) is being ingested by pid \(running.ownerPID ?? 0) on \(running.ownerHost ?? "?") "
-                                + "(batch \(running.batchID), lease until \(running.leaseUntil ?? "?"))",
-                            remedy: "wait for it, or rerun after its lease expires")
+            throw Lake.inProgress(running, path: path, in: &report)
         }
         report.batchID = batchID
         report.partition = partition.path
