@@ -8,7 +8,9 @@ enum FormatLimits {
     static let majorVersion: UInt8 = 2
     /// The first major version whose pages may use zstd.
     static let zstdMajorVersion: UInt8 = 2
-    static let minorVersion: UInt8 = 0
+    /// The newest minor version this code writes: 1 added encoding 0x14 (digits). A file is written with 1 only
+    /// when a page uses it.
+    static let minorVersion: UInt8 = 1
     /// Magic plus major version.
     static let headerSize = 5
     /// Footer length (u32), footer CRC-32 (u32), magic.

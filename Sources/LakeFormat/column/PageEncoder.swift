@@ -62,13 +62,16 @@ enum PageEncoder {
                 for i in range where column.validity[i] { text.append(column.utf8(i)) }
             }
             if text.bytes.count < largeText {
-                bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.dictionary]))
+                bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.dictionary, .digits]))
                 // FSST output deflates worse than the text it replaces, so both trees go on to the deflate trial.
                 if text.bytes.count >= TextStream.fsstMinimumBytes {
                     bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.fsst]))
                 }
                 // Long-range copies find repeats beyond deflate's 32 KB window; deflate then packs the literals.
                 if let copies = LongRange.encode(text) { bodies.append(prefix.bytes + copies) }
+            } else if DigitText.split(text) != nil {
+                // Identifiers kept as text, a large page of them: dictionary or digits, as small pages choose.
+                bodies.append(prefix.bytes + TextStream.encode(text, candidates: [.dictionary, .digits]))
             } else {
                 if let zstdLevel, try zstdPredictedSmaller(text, level: zstdLevel) {
                     return try encodeLargeTextZstd(column, rows: range, text: text, prefix: prefix.bytes, nulls: nulls,

@@ -152,6 +152,9 @@ public final class ColumnarWriter {
         if pendingRows > 0 { try flush() }
         finished = true
         for c in bloomColumns { footer.blooms[c] = BloomFilter(hashes: bloomHashes[c] ?? []) }
+        // The lowest minor version whose encodings the pages use (FORMAT.md, "Versioning").
+        let usesDigits = footer.rowGroups.contains { $0.chunks.contains { $0.pages.contains { $0.ids.contains(EncodingID.digits.rawValue) } } }
+        footer.minorVersion = usesDigits ? 1 : 0
         let bytes = footer.serialize()
         var trailer = ByteWriter()
         trailer.u32(UInt32(bytes.count))
