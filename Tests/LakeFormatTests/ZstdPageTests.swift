@@ -70,8 +70,8 @@ struct ZstdPageTests {
         let repeated = textColumn((0..<3000).map { _ in pictureList(&srng) })
         let zstdFile = try write(repeated), deflateFile = try write(repeated, zstd: false)
         #expect(try codecs(zstdFile).contains(.zstd))
-        // The writer takes zstd when a sample predicts it within 5% of deflate 6 (FSST and lz tries aside).
-        #expect(Double(zstdFile.count) <= Double(deflateFile.count) * 1.05, "\(zstdFile.count) vs \(deflateFile.count)")
+        // The writer takes zstd unless a sample predicts it over 25% larger than deflate 6.
+        #expect(Double(zstdFile.count) <= Double(deflateFile.count) * 1.1, "\(zstdFile.count) vs \(deflateFile.count)")
         let words = try write(textColumn(big)), wordsDeflate = try write(textColumn(big), zstd: false)
         #expect(Double(words.count) <= Double(wordsDeflate.count) * 1.02, "random words: \(words.count) vs \(wordsDeflate.count)")
     }
