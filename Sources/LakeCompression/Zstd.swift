@@ -42,8 +42,9 @@ public enum Zstd {
         let written = try out.withUnsafeMutableBytes { dst in
             try check(ZSTD_compress2(context, dst.baseAddress, dst.count, input.baseAddress, input.count), "compress")
         }
-        out.removeLast(out.count - written)
-        return out
+        // A copy of the frame alone: trimming the bound-sized buffer would keep its whole capacity (a 4 MiB page
+        // held while its other candidate bodies are compressed).
+        return Array(out[0..<written])
     }
 
     /// The content size `frame` declares, if it begins with a valid frame header that records one.
