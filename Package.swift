@@ -34,11 +34,14 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
 
         // Shared values and errors; depends on nothing.
         .target(name: "LakeCore", swiftSettings: settings),
-        // zlib streams, gzip members, CRC-32.
-        .target(name: "LakeCompression", dependencies: ["LakeCore", "CZlib"], swiftSettings: settings),
+        // zlib streams, gzip members, CRC-32; one-shot zstd frames.
+        .target(name: "LakeCompression", dependencies: ["LakeCore", "CZlib", "CZstd"], swiftSettings: settings),
         // Byte-level JSON scanning and value parsing for the ingest hot path.
         .target(name: "LakeJSON", dependencies: ["LakeCore"], swiftSettings: settings),
         // The columnar file format (docs/FORMAT.md).

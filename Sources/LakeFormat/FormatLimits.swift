@@ -2,9 +2,15 @@
 enum FormatLimits {
     /// `BCOL`, the first and last four bytes of every file.
     static let magic: [UInt8] = [0x42, 0x43, 0x4F, 0x4C]
-    /// The layout version this code writes and the only major version it reads.
-    static let majorVersion: UInt8 = 1
-    static let minorVersion: UInt8 = 0
+    /// The newest major version this code reads and writes. Version 2 is version 1 plus page codec 2 (zstd):
+    /// a writer writes 2 exactly when some page uses zstd, 1 otherwise, so that files without zstd stay readable
+    /// by version-1 readers.
+    static let majorVersion: UInt8 = 2
+    /// The first major version whose pages may use zstd.
+    static let zstdMajorVersion: UInt8 = 2
+    /// The newest minor version this code writes: 1 added encoding 0x14 (digits). A file is written with 1 only
+    /// when a page uses it.
+    static let minorVersion: UInt8 = 1
     /// Magic plus major version.
     static let headerSize = 5
     /// Footer length (u32), footer CRC-32 (u32), magic.

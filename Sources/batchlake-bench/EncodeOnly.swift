@@ -14,7 +14,8 @@ enum EncodeOnly {
         var onDisk: Int64
     }
 
-    static func run(batchlake: String, workload: String, work: String, runs: Int) throws {
+    /// One ingest of the workload into `work`/lake-encode, made once and reused.
+    static func prepare(batchlake: String, workload: String, work: String) throws {
         let lake = "\(work)/lake-encode"
         if !FileManager.default.fileExists(atPath: lake + "/.complete") {
             progress("encode-only: one ingest into \(lake)")
@@ -25,6 +26,11 @@ enum EncodeOnly {
             guard run.status == 0 else { fail("batchlake ingest failed (\(run.status)):\n\(run.stderr)") }
             FileManager.default.createFile(atPath: lake + "/.complete", contents: Data())
         }
+    }
+
+    static func run(batchlake: String, workload: String, work: String, runs: Int) throws {
+        let lake = "\(work)/lake-encode"
+        try prepare(batchlake: batchlake, workload: workload, work: work)
         var parts: [String: [Part]] = [:]
         let tables = ["flats", "address", "agency", "quarter"]
         for table in tables {
@@ -36,30 +42,42 @@ enum EncodeOnly {
                     valueBytes: columns.reduce(0) { $0 + $1.byteSize }, onDisk: fileSize(path)))
             }
         }
-        print("| table | files | MB of values | CPU seconds (best of \(runs)) | MB/s | .bcol bytes (this build) | .bcol bytes (as ingested) |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
-        var totalValues = 0, totalSeconds = 0.0
+        // Page codecs compared in this one run, A B A B: deflate only (the writer before zstd, version-1 files),
+        // then zstd at each level (BENCH_ZSTD_LEVELS, default the writer's).
+        let levels = (ProcessInfo.processInfo.environment["BENCH_ZSTD_LEVELS"] ?? "").split(separator: ",").compactMap { Int32($0) }
+        let variants: [(name: String, zstd: Bool, level: Int32)] = [("deflate only", false, 1)]
+            + (levels.isEmpty ? [ColumnarWriterOptions().zstdLevel] : levels).map { ("zstd \($0)", true, $0) }
+        print("| table | page codecs | files | MB of values | CPU seconds (best of \(runs)) | MB/s | .bcol bytes (this build) | .bcol bytes (as ingested) |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        var totalValues = 0
+        var totalSeconds = [Double](repeating: 0, count: variants.count)
+        var totalBytes = [Int](repeating: 0, count: variants.count)
         for table in tables {
             guard let list = parts[table] else { continue }
-            var best = Double.infinity
-            var bytes = 0
+            var best = [Double](repeating: .infinity, count: variants.count)
+            var bytes = [Int](repeating: 0, count: variants.count)
             for _ in 0..<runs {
-                bytes = 0
-                let started = threadCPU()
-                for part in list {
-                    let options = ColumnarWriterOptions(
-                        rowGroupRows: max(1, part.columns.first?.count ?? 1),
-                        bloomFilterColumns: part.schema.index(of: "listing_id") != nil ? ["listing_id"] : [],
-                        sortColumn: part.sortColumn)
-                    bytes += try ColumnarWriter.encode(schema: part.schema, columns: part.columns, options: options).count
+                for (v, variant) in variants.enumerated() {
+                    bytes[v] = 0
+                    let started = threadCPU()
+                    for part in list {
+                        let options = ColumnarWriterOptions(
+                            rowGroupRows: max(1, part.columns.first?.count ?? 1),
+                            bloomFilterColumns: part.schema.index(of: "listing_id") != nil ? ["listing_id"] : [],
+                            sortColumn: part.sortColumn, zstd: variant.zstd, zstdLevel: variant.level)
+                        bytes[v] += try ColumnarWriter.encode(schema: part.schema, columns: part.columns, options: options).count
+                    }
+                    best[v] = min(best[v], threadCPU() - started)
                 }
-                best = min(best, threadCPU() - started)
             }
             let values = list.reduce(0) { $0 + $1.valueBytes }
             totalValues += values
-            totalSeconds += best
-            print("| \(table) | \(list.count) | \(mb(Int64(values))) | \(fixed(best)) | \(rate(Int64(values), best)) | "
-                  + "\(bytes) | \(list.reduce(Int64(0)) { $0 + $1.onDisk }) |")
+            for (v, variant) in variants.enumerated() {
+                totalSeconds[v] += best[v]
+                totalBytes[v] += bytes[v]
+                print("| \(table) | \(variant.name) | \(list.count) | \(mb(Int64(values))) | \(fixed(best[v])) | \(rate(Int64(values), best[v])) | "
+                      + "\(bytes[v]) | \(list.reduce(Int64(0)) { $0 + $1.onDisk }) |")
+            }
         }
         if ProcessInfo.processInfo.environment["BENCH_COLUMNS"] != nil, let list = parts["flats"] {
             var perColumn: [String: Int] = [:]
@@ -78,7 +96,9 @@ enum EncodeOnly {
                 print("  flats.\(name): \(perColumn[name]!)")
             }
         }
-        print("| all | | \(mb(Int64(totalValues))) | \(fixed(totalSeconds)) | \(rate(Int64(totalValues), totalSeconds)) | | |")
+        for (v, variant) in variants.enumerated() {
+            print("| all | \(variant.name) | | \(mb(Int64(totalValues))) | \(fixed(totalSeconds[v])) | \(rate(Int64(totalValues), totalSeconds[v])) | \(totalBytes[v]) | |")
+        }
     }
 }
 

@@ -18,11 +18,12 @@ struct BenchOptions {
     var runs = 2
     var peers = true
     var encodeOnly = false
+    var codecTrial = false
     var work = NSTemporaryDirectory() + "batchlake-bench"
     var root = FileManager.default.currentDirectoryPath
 
     static let usage = """
-        usage: batchlake-bench [--quick | --large] [--runs N] [--no-peers] [--encode-only] [--work DIR] [--root DIR]
+        usage: batchlake-bench [--quick | --large] [--runs N] [--no-peers] [--encode-only] [--codec-trial] [--work DIR] [--root DIR]
 
           --quick      4 hours x 500 records (a smoke run)
           --large      24 hours x 5,000 records (the 10x workload)
@@ -31,6 +32,8 @@ struct BenchOptions {
           --encode-only  only the columnar writer: re-encode every table's .bcol files of one ingest (made once
                        under --work) --runs times, in memory, and print MB/s and bytes per table (for A/B runs of
                        two builds on the same rows)
+          --codec-trial  page codecs side by side (deflate 1 and 6, zstd 1-19 with and without a long window)
+                       on the long text of flats from that same ingest: bytes, compress and decompress CPU s
           --work DIR   where workloads, lakes and peer outputs go (default: $TMPDIR/batchlake-bench); the
                        generated workload is reused across runs
           --root DIR   the package folder, for Benchmarks/peers and the bundled spec (default: the current folder)
@@ -53,6 +56,7 @@ struct BenchOptions {
             case "--runs": options.runs = max(1, Int(value()) ?? 2)
             case "--no-peers": options.peers = false
             case "--encode-only": options.encodeOnly = true
+            case "--codec-trial": options.codecTrial = true
             case "--work": options.work = value()
             case "--root": options.root = value()
             case "-h", "--help":
@@ -154,6 +158,12 @@ var zipBytes: Int64 = 0
 for path in batches {
     zipBytes += fileSize(path)
     for member in try InputFile.open(path: path).zipMembers() { jsonBytes += Int64(member.uncompressedSize) }
+}
+
+if options.codecTrial {
+    try EncodeOnly.prepare(batchlake: batchlake, workload: workload, work: work)
+    try CodecTrial.run(lake: "\(work)/lake-encode", runs: options.runs)
+    exit(0)
 }
 
 if options.encodeOnly {

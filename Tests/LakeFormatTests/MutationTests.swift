@@ -15,7 +15,7 @@ private func expectRejected(_ bytes: [UInt8], _ what: @autoclosure () -> String)
     }
 }
 
-/// A file that exercises the heavier paths: FSST, dictionaries, deflate, NULL bitmaps, several pages and groups.
+/// A file that exercises the heavier paths: FSST, dictionaries, deflate, zstd, NULL bitmaps, several pages and groups.
 private func richFile() throws -> [UInt8] {
     var tables = RandomTables(rng: SeededRandom(seed: 77))
     let types: [ColumnType] = [.int64, .text, .float64, .bool, .timestamp, .text]
@@ -26,6 +26,27 @@ private func richFile() throws -> [UInt8] {
     columns[5] = prose
     return try ColumnarWriter.encode(schema: schema, columns: columns, options: .init(
         rowGroupRows: 200, pageRows: 120, bloomFilterColumns: ["c0"], sortColumn: "c4", metadata: ["k": "v"]))
+}
+
+/// A file whose text pages take zstd (format version 2): JSON lists of picture URLs with random ids, like the
+/// listings' attachments, which zstd compresses better than deflate.
+private func zstdFile() throws -> [UInt8] {
+    var rng = SeededRandom(seed: 78)
+    var prose = ColumnVector(type: .text)
+    var ids = ColumnVector(type: .int64)
+    for i in 0..<400 {
+        prose.append(text: pictureList(&rng))
+        ids.append(integer: Int64(i * 3))
+    }
+    let schema = TableSchema(name: "z", columns: [ColumnSchema(name: "id", type: .int64), ColumnSchema(name: "text", type: .text)])
+    return try ColumnarWriter.encode(schema: schema, columns: [ids, prose], options: .init(rowGroupRows: 250, pageRows: 200))
+}
+
+/// `[{"@href": "https://pictures.example/listings/<random>-<k>.jpg/…"}, …]`: text zstd compresses better than deflate.
+func pictureList(_ rng: inout SeededRandom) -> String {
+    "[" + (0..<Int.random(in: 1...12, using: &rng)).map { k in
+        "{\"@href\": \"https://pictures.example/listings/\(UInt32.random(in: 0...UInt32.max, using: &rng))-\(k).jpg/ORIG/resize/60x60%3E/format/jpg\"}"
+    }.joined(separator: ", ") + "]"
 }
 
 @Suite("Mutations: every damaged file is refused with a LakeError")
@@ -60,12 +81,14 @@ struct MutationTests {
         expectRejected([0] + base, "one prepended byte")
     }
 
-    @Test("a sample of bit flips and truncations of a larger file with FSST, deflate and several pages is detected")
-    func richSample() throws {
-        let base = try richFile()
+    @Test("a sample of bit flips and truncations of a larger file with FSST, deflate and several pages is detected",
+          arguments: ["rich", "zstd"])
+    func richSample(_ kind: String) throws {
+        let base = kind == "rich" ? try richFile() : try zstdFile()
         let reader = try ColumnarReader(bytes: base)
         try reader.verify()
         #expect(reader.rowGroups.count == 2)
+        if kind == "zstd" { #expect(base[4] == 2) }
         let seed = testSeed(30)
         var rng = SeededRandom(seed: seed)
         for _ in 0..<1500 {
@@ -84,9 +107,9 @@ struct MutationTests {
     func randomMutations() throws {
         let seed = testSeed(31)
         var rng = SeededRandom(seed: seed)
-        let bases = [try GoldenFile.read(), try richFile()]
+        let bases = [try GoldenFile.read(), try richFile(), try zstdFile()]
         for trial in 0..<4000 {
-            var bytes = bases[trial % 2]
+            var bytes = bases[trial % 3]
             let original = bytes
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
                 switch Int.random(in: 0..<4, using: &rng) {
@@ -111,12 +134,24 @@ struct MutationTests {
     @Test("a newer major version is refused with a clear message")
     func newerMajor() throws {
         var bytes = try GoldenFile.read()
-        bytes[4] = 2
+        bytes[4] = 3
         #expect {
             _ = try ColumnarReader(bytes: bytes)
         } throws: { error in
-            (error as? LakeError)?.message.contains("version 2") == true
+            (error as? LakeError)?.message.contains("version 3") == true
         }
+    }
+
+    @Test("the version byte must match the codecs: a version-1 file called 2, a zstd file called 1")
+    func versionMatchesCodecs() throws {
+        var v1 = try GoldenFile.read()
+        v1[4] = 2
+        expectRejected(v1, "version-1 file relabelled 2")
+        let zstdFile = try zstdFile()
+        #expect(zstdFile[4] == 2, "the prose file is expected to hold zstd pages")
+        var relabelled = zstdFile
+        relabelled[4] = 1
+        expectRejected(relabelled, "zstd file relabelled 1")
     }
 }
 

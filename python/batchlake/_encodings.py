@@ -14,9 +14,10 @@ _U64 = np.uint64
 _MASK64 = (1 << 64) - 1
 
 INT_IDS = {0x00: "plain", 0x01: "varint", 0x02: "constant", 0x03: "bitpack", 0x04: "delta", 0x05: "rle", 0x06: "dict"}
-TEXT_IDS = {0x10: "plain", 0x11: "dict", 0x12: "fsst", 0x13: "lz"}
+TEXT_IDS = {0x10: "plain", 0x11: "dict", 0x12: "fsst", 0x13: "lz", 0x14: "digits"}
 FLOAT_IDS = {0x20: "bits", 0x21: "scaled"}
 KNOWN_IDS = {**INT_IDS, **TEXT_IDS, **FLOAT_IDS}
+_POW10 = np.array([10 ** e for e in range(19)], dtype=np.int64)
 
 
 class Corrupt(Exception):
@@ -229,7 +230,19 @@ class StreamDecoder:
             return lengths, b"".join([entries[c] for c in codes.tolist()])
         if eid == 0x12:
             return self._fsst(n, depth, at)
+        if eid == 0x14:
+            return self._digits(n, depth, at)
         return self._lz(n, depth, at)
+
+    def _digits(self, n, depth, at):
+        widths = self.ints(n, depth + 1)
+        if n and ((widths < 0) | (widths > 18)).any():
+            raise Corrupt("digit width outside 0..18", at)
+        values = self.ints(n, depth + 1)
+        if n and ((values < 0) | (values >= _POW10[widths])).any():
+            raise Corrupt("digit value does not fit its width", at)
+        text = "".join(str(v).zfill(w) if w else "" for v, w in zip(values.tolist(), widths.tolist()))
+        return widths.astype(np.int64), text.encode("ascii")
 
     def _fsst(self, n, depth, at):
         s = self.u8()

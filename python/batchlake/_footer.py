@@ -8,7 +8,8 @@ from typing import List, Optional, Tuple
 from ._encodings import MAX_PAGE_BYTES, MAX_PAGE_ROWS, Corrupt, read_varint, unzigzag
 
 MAGIC = b"BCOL"
-MAJOR_VERSION = 1
+MAJOR_VERSION = 2  # version 2 = version 1 plus page codec 2 (zstd)
+ZSTD_MAJOR_VERSION = 2
 
 BOOL, INT64, FLOAT64, DECIMAL, TIMESTAMP, DATE, TEXT = range(7)
 TYPE_NAMES = ["bool", "int64", "float64", "decimal", "timestamp", "date", "text"]
@@ -132,7 +133,7 @@ def parse_file(data):
     if major == 0:
         raise Corrupt("major version 0 is invalid", 4)
     if major > MAJOR_VERSION:
-        raise _Unsupported(f"file uses columnar format version {major}, this reader understands only version "
+        raise _Unsupported(f"file uses columnar format version {major}, this reader understands only versions 1 to "
                            f"{MAJOR_VERSION}; a newer batchlake reader is needed", 4)
     if data[size - 4:] != MAGIC:
         raise Corrupt("trailing magic missing: truncated, or the writer never finished", size - 4)
@@ -143,7 +144,7 @@ def parse_file(data):
     start = size - 12 - length
     if zlib.crc32(data[start:size - 12]) != crc:
         raise Corrupt("footer CRC-32 mismatch", size - 8)
-    footer = _parse_footer(data, start, size - 12)
+    footer = _parse_footer(data, start, size - 12, major)
     pos = 5
     for rg in footer.row_groups:
         for chunk in rg.chunks:
@@ -159,7 +160,7 @@ class _Unsupported(Corrupt):
     pass
 
 
-def _parse_footer(buf, start, end):
+def _parse_footer(buf, start, end, major=1):
     c = _Cursor(buf, start, end)
     minor = c.u8()
     table = c.string("table name")
@@ -201,7 +202,7 @@ def _parse_footer(buf, start, end):
             pages = []
             page_rows = 0
             for _ in range(npages):
-                pages.append(_parse_page_entry(c, col))
+                pages.append(_parse_page_entry(c, col, major))
                 page_rows += pages[-1].rows
             if page_rows != rows:
                 raise Corrupt(f"column {col.name!r}: pages hold {page_rows} rows, the row group {rows}", at)
@@ -235,10 +236,13 @@ def _parse_footer(buf, start, end):
         metadata[key] = value
     if c.pos != end:
         raise Corrupt(f"footer has {end - c.pos} bytes after its last field", c.pos)
+    uses_zstd = any(p.codec == 2 for g in groups for ch in g.chunks for p in ch.pages)
+    if major >= ZSTD_MAJOR_VERSION and not uses_zstd:
+        raise Corrupt(f"format version {major} but no page uses zstd (such a file is version 1)", 4)
     return Footer(minor, table, columns, sort - 1 if sort else None, groups, blooms, metadata)
 
 
-def _parse_page_entry(c, col):
+def _parse_page_entry(c, col, major):
     at = c.pos
     rows = c.varint()
     if not 1 <= rows <= MAX_PAGE_ROWS:
@@ -248,13 +252,13 @@ def _parse_page_entry(c, col):
         raise Corrupt(f"column {col.name!r}: {nulls} NULLs in a page of {rows} rows"
                       + ("" if col.nullable else " of a non-nullable column"), at)
     codec = c.u8()
-    if codec > 1:
-        raise Corrupt(f"column {col.name!r}: unknown page codec {codec}", c.pos - 1)
+    if codec > 2 or (codec == 2 and major < ZSTD_MAJOR_VERSION):
+        raise Corrupt(f"column {col.name!r}: unknown page codec {codec} for format version {major}", c.pos - 1)
     at = c.pos
     stored = c.varint()
     if stored < 5:
         raise Corrupt(f"column {col.name!r}: page stored size {stored} < 5", at)
-    if codec == 1:
+    if codec != 0:
         at = c.pos
         body = c.varint()
         if body > MAX_PAGE_BYTES:

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._encodings import KNOWN_IDS, Corrupt, StreamDecoder
+from ._zstd import ZstdError, zstd_decompress
 from ._footer import (BOOL, DATE, DECIMAL, FLOAT64, INT64, TEXT, TIMESTAMP, _Unsupported, parse_file)
 from .errors import CorruptFileError, UnsupportedFileError
 
@@ -126,6 +127,11 @@ class BcolFile:
             if d.unused_data or d.unconsumed_tail:
                 raise CorruptFileError(f"{len(d.unused_data) + len(d.unconsumed_tail)} bytes follow the end of the "
                                        "deflate stream", offset=start, **where)
+        elif page.codec == 2:
+            try:
+                body = zstd_decompress(payload, page.body_size)
+            except ZstdError as e:
+                raise CorruptFileError(f"zstd frame: {e}", offset=start, **where) from None
         body_base = start if page.codec == 0 else None
         try:
             return self._decode_body(col, page, body)

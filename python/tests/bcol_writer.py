@@ -57,10 +57,14 @@ def stats(typ, values):
     return bytes([flags]) + out + varint(len(keys))
 
 
-def page(rows, nulls, body, ids, codec=0, after_deflate=b""):
-    """(page bytes in the file, footer page entry). after_deflate: bytes appended to a deflate stream (invalid)."""
+def page(rows, nulls, body, ids, codec=0, after_deflate=b"", zstd_frame=None):
+    """(page bytes in the file, footer page entry). after_deflate: bytes appended to a deflate stream (invalid).
+    codec 2 (zstd) stores ``zstd_frame`` as the payload: a frame of ``body`` made elsewhere, so that files are
+    reproducible whatever zstd version is installed."""
     payload = body
-    if codec:
+    if codec == 2:
+        payload = zstd_frame
+    elif codec:
         c = zlib.compressobj(9, zlib.DEFLATED, -15)
         payload = c.compress(body) + c.flush() + after_deflate
     stored = payload + struct.pack("<I", zlib.crc32(payload))
@@ -93,5 +97,7 @@ def build(table, columns, row_groups, metadata=None, sort_column=None, minor=0):
     footer += varint(0)  # Bloom filters
     meta = sorted((metadata or {}).items(), key=lambda kv: kv[0].encode())
     footer += varint(len(meta)) + b"".join(string(k) + string(v) for k, v in meta)
-    return (b"BCOL\x01" + pages + footer + struct.pack("<I", len(footer))
+    major = 2 if any(len(p) > 4 and p[4] == 2 for _, chunks in row_groups for page_list, _ in chunks
+                     for p in page_list) else 1  # version 2 exactly when a page uses zstd
+    return (b"BCOL" + bytes([major]) + pages + footer + struct.pack("<I", len(footer))
             + struct.pack("<I", zlib.crc32(footer)) + b"BCOL")

@@ -49,9 +49,20 @@ def test_page_error_names_file_row_group_column_and_page():
 
 def test_newer_major_version_is_refused_by_name():
     data = bytearray(TINY)
-    data[4] = 2
-    with pytest.raises(UnsupportedFileError, match="version 2, this reader understands only version 1"):
+    data[4] = 3
+    with pytest.raises(UnsupportedFileError, match="version 3, this reader understands only versions 1 to 2"):
         _read_all(bytes(data))
+
+
+def test_version_byte_must_match_the_codecs():
+    data = bytearray(TINY)
+    data[4] = 2  # version 2 without a zstd page
+    e = _must_be_refused(bytes(data))
+    assert not isinstance(e, UnsupportedFileError) and "no page uses zstd" in str(e)
+    zstd = bytearray((CONFORMANCE / "spec_zstd.bcol").read_bytes())
+    assert zstd[4] == 2
+    zstd[4] = 1  # zstd pages in a version-1 file
+    assert "unknown page codec 2" in str(_must_be_refused(bytes(zstd)))
 
 
 def test_unknown_encoding_refuses_only_that_column():

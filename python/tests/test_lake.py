@@ -84,12 +84,16 @@ def test_lake_has_nulls_unicode_and_many_encodings(lake):
     assert any(t.column(n).null_count for n in t.schema.names)
     assert any(any(ord(ch) > 127 for ch in (v or "")) for v in t.column("description_note").to_pylist())
     ids = set()
+    codecs = set()
     for _, _, path in batchlake.table_files(lake[1], "flats"):
         for rg in batchlake.BcolFile(path).footer.row_groups:
             for ch in rg.chunks:
                 for p in ch.pages:
                     ids.update(p.encoding_ids)
-    assert {0x03, 0x10, 0x11, 0x13}.issubset(ids)
+                    codecs.add(p.codec)
+    # lz (0x13) is one of several candidates for long text; with zstd pages plain text often wins over it.
+    assert {0x03, 0x10, 0x11}.issubset(ids)
+    assert 2 in codecs, "the writer's zstd pages (format version 2)"
 
 
 def test_dataset_partitions_filters_and_columns(lake):

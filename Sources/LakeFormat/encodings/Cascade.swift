@@ -114,7 +114,8 @@ struct TextCandidates: OptionSet {
     let rawValue: UInt8
     static let dictionary = TextCandidates(rawValue: 1)
     static let fsst = TextCandidates(rawValue: 2)
-    static let all: TextCandidates = [.dictionary, .fsst]
+    static let digits = TextCandidates(rawValue: 4)
+    static let all: TextCandidates = [.dictionary, .fsst, .digits]
 }
 
 /// Chooses and decodes text streams.
@@ -137,6 +138,12 @@ enum TextStream {
                                       codes: encodedCodes, into: &v)
             if v.count < best.count { best = v.bytes }
         }
+        if candidates.contains(.digits), let (widths, values) = DigitText.split(text) {
+            var v = ByteWriter()
+            DigitText.encode(widths: IntegerStream.encode(widths, depth: 2),
+                             values: IntegerStream.encode(values, depth: 3), into: &v)
+            if v.count < best.count { best = v.bytes }
+        }
         if candidates.contains(.fsst) && text.bytes.count >= fsstMinimumBytes {
             let table = FSST.buildTable(text)
             let candidate = FSST.encode(text, table: table) { IntegerStream.encode($0, depth: 2) }
@@ -155,6 +162,7 @@ enum TextStream {
         case .textDictionary: return try DictionaryEncoding.decodeText(&r, count: count, state: &state)
         case .fsst: return try FSST.decode(&r, count: count, state: &state)
         case .longRange: return try LongRange.decode(&r, count: count, state: &state)
+        case .digits: return try DigitText.decode(&r, count: count, state: &state)
         default: throw FormatError("encoding id 0x\(String(raw, radix: 16)) is not a text encoding")
         }
     }

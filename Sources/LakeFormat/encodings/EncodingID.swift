@@ -14,6 +14,8 @@ enum EncodingID: UInt8, Sendable, CaseIterable {
     case textDictionary = 0x11
     case fsst = 0x12
     case longRange = 0x13
+    /// Minor version 1.
+    case digits = 0x14
     case floatBits = 0x20
     case floatScaled = 0x21
 
@@ -31,6 +33,7 @@ enum EncodingID: UInt8, Sendable, CaseIterable {
         case .textDictionary: return "dict"
         case .fsst: return "fsst"
         case .longRange: return "lz"
+        case .digits: return "digits"
         case .floatBits: return "bits"
         case .floatScaled: return "scaled"
         }
@@ -41,7 +44,7 @@ enum EncodingID: UInt8, Sendable, CaseIterable {
         switch self {
         case .plain, .varint, .constant, .bitPacked: return 0
         case .delta, .textPlain, .fsst, .floatBits, .floatScaled: return 1
-        case .runLength, .dictionary, .textDictionary: return 2
+        case .runLength, .dictionary, .textDictionary, .digits: return 2
         case .longRange: return 4
         }
     }

@@ -13,7 +13,7 @@ extension ColumnarReader {
         let start = trailer - length
         let footerBytes = Array(bytes[start..<trailer])
         store(CRC32.checksum(footerBytes), at: trailer + 4, in: &bytes)
-        guard let footer = try? Footer.parse(footerBytes, footerStart: start) else { return }
+        guard let footer = try? Footer.parse(footerBytes, footerStart: start, majorVersion: bytes[4]) else { return }
         for group in footer.rowGroups {
             for chunk in group.chunks {
                 for page in chunk.pages {

@@ -49,7 +49,7 @@ extension ColumnarReader {
                 uncompressedBytes: chunks.reduce(0) { $0 + $1.uncompressedBytes }, statistics: stats,
                 bloomFilter: hasBloomFilter(column: column.name))
         }
-        return ColumnarFileDescription(path: path, formatVersion: "\(FormatLimits.majorVersion).\(minorVersion)",
+        return ColumnarFileDescription(path: path, formatVersion: "\(majorVersion).\(minorVersion)",
                                        table: schema.name, bytes: fileSize, rows: rowCount, rowGroups: rowGroups.count,
                                        sortColumn: sortColumn, metadata: metadata, columns: columns)
     }
@@ -75,7 +75,7 @@ extension ColumnarReader {
                 if let hi = s.max { stats += ", max \(short(hi))" }
                 if c.bloomFilter { stats += ", bloom filter" }
                 lines.append("  \(c.name) \(c.type)\(c.nullable ? "" : " not null"): \(c.compressedBytes) B"
-                             + " (\(c.uncompressedBytes) B before deflate) \(c.encodings.joined(separator: "; ")); \(stats)")
+                             + " (\(c.uncompressedBytes) B before compression) \(c.encodings.joined(separator: "; ")); \(stats)")
             }
             return lines.joined(separator: "\n")
         }

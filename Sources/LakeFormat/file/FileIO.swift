@@ -99,6 +99,25 @@ final class ByteSink {
         }
     }
 
+    /// Overwrites one byte already written (the header's version byte, once the pages are known).
+    func patch(_ byte: UInt8, at offset: Int) throws {
+        precondition(offset >= 0 && offset < written)
+        guard let fd = descriptor else {
+            memory[offset] = byte
+            return
+        }
+        var value = byte
+        while true {
+            let n = pwrite(fd, &value, 1, off_t(offset))
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1 else {
+                throw LakeError(.io, "cannot write columnar file: \(String(cString: strerror(errno)))",
+                                location: InputLocation(file: path, byteOffset: Int64(offset)))
+            }
+            return
+        }
+    }
+
     func close() throws {
         guard let fd = descriptor else { return }
         descriptor = nil

@@ -3,8 +3,8 @@ internal import LakeCore
 /// Where one page sits and how to decode it (one entry of the footer's page list).
 ///
 /// ```
-/// varint rows (1…65536) | varint nullCount (≤ rows) | u8 codec (0 none, 1 deflate) | varint storedSize (≥ 5)
-/// | [varint bodySize, only when codec = 1] | varint idCount | idCount × u8 encoding id (preorder)
+/// varint rows (1…65536) | varint nullCount (≤ rows) | u8 codec (0 none, 1 deflate, 2 zstd) | varint storedSize (≥ 5)
+/// | [varint bodySize, only when codec ≠ 0] | varint idCount | idCount × u8 encoding id (preorder)
 /// ```
 struct PageEntry: Equatable {
     var rows: Int
@@ -137,7 +137,11 @@ struct Footer: Equatable {
 
     /// Parses the footer `bytes`, which start at file offset `footerStart`; pages are laid out from
     /// `FormatLimits.headerSize` up to `footerStart`, which the page sizes must add up to exactly.
-    static func parse(_ bytes: [UInt8], footerStart: Int) throws -> Footer {
+    ///
+    /// `majorVersion` is the header's: codec 2 (zstd) exists from version 2 on, and a version-2 file must use it
+    /// in at least one page (a writer writes version 1 otherwise), so that no change of the version byte goes
+    /// unnoticed.
+    static func parse(_ bytes: [UInt8], footerStart: Int, majorVersion: UInt8 = 1) throws -> Footer {
         var r = ByteReader(bytes)
         let minor = try r.u8()
         let name = try string(&r, "table name")
@@ -171,6 +175,7 @@ struct Footer: Equatable {
         footer.sortColumn = sort == 0 ? nil : sort - 1
 
         var offset = FormatLimits.headerSize
+        var usesZstd = false
         // Each row group takes at least one byte per column chunk, each page at least five.
         let groupCount = try r.count(max: r.remaining / (1 + columnCount), "row group count")
         for g in 0..<groupCount {
@@ -189,9 +194,11 @@ struct Footer: Equatable {
                     guard n >= 1 else { throw FormatError("page without rows") }
                     let nullCount = try r.count(max: n, "page null count")
                     let codecByte = try r.u8()
-                    guard let codec = PageCodec(rawValue: codecByte) else {
-                        throw FormatError("unknown page codec \(codecByte) in column '\(column.name)' of row group \(g)")
+                    guard let codec = PageCodec(rawValue: codecByte),
+                          codec != .zstd || majorVersion >= FormatLimits.zstdMajorVersion else {
+                        throw FormatError("unknown page codec \(codecByte) for format version \(majorVersion) in column '\(column.name)' of row group \(g)")
                     }
+                    if codec == .zstd { usesZstd = true }
                     let stored = try r.count(max: footerStart - offset, "page size")
                     guard stored >= 5 else { throw FormatError("page of \(stored) bytes is too small") }
                     let body = codec == .none
@@ -218,6 +225,9 @@ struct Footer: Equatable {
         }
         guard offset == footerStart else {
             throw FormatError("pages end at byte \(offset) but the footer starts at \(footerStart)")
+        }
+        guard usesZstd || majorVersion < FormatLimits.zstdMajorVersion else {
+            throw FormatError("format version \(majorVersion) but no page uses zstd (such a file is version 1)")
         }
         let bloomCount = try r.count(max: columnCount, "bloom filter count")
         var previous = -1

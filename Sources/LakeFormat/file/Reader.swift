@@ -23,6 +23,8 @@ public final class ColumnarReader: @unchecked Sendable {
     /// The column the writer sorted each row group by, if any.
     public let sortColumn: String?
     public let fileSize: Int
+    /// The major version in the file's header: 1, or 2 when some page uses zstd.
+    public let majorVersion: Int
     /// The minor version the file was written with.
     public let minorVersion: Int
     private let source: ByteSource
@@ -43,14 +45,16 @@ public final class ColumnarReader: @unchecked Sendable {
         self.path = path
         fileSize = source.size
         let footer: Footer
+        let major: UInt8
         do {
-            footer = try Self.openFooter(source, path: path)
+            (footer, major) = try Self.openFooter(source, path: path)
         } catch {
             source.close()
             throw error
         }
         self.footer = footer
         schema = footer.schema
+        majorVersion = Int(major)
         minorVersion = Int(footer.minorVersion)
         metadata = footer.metadata
         sortColumn = footer.sortColumn.map { footer.schema.columns[$0].name }
@@ -63,7 +67,7 @@ public final class ColumnarReader: @unchecked Sendable {
 
     deinit { source.close() }
 
-    private static func openFooter(_ source: ByteSource, path: String) throws -> Footer {
+    private static func openFooter(_ source: ByteSource, path: String) throws -> (Footer, UInt8) {
         func corrupt(_ message: String, at offset: Int? = nil) -> LakeError {
             LakeError(.corruptFile, message, location: InputLocation(file: path, byteOffset: offset.map(Int64.init)))
         }
@@ -79,7 +83,7 @@ public final class ColumnarReader: @unchecked Sendable {
         guard major != 0 else { throw corrupt("format major version 0 does not exist", at: 4) }
         guard major <= FormatLimits.majorVersion else {
             throw LakeError(.corruptFile,
-                            "file uses columnar format version \(major), this reader understands only version \(FormatLimits.majorVersion)",
+                            "file uses columnar format version \(major), this reader understands only versions 1 to \(FormatLimits.majorVersion)",
                             remedy: "read it with a newer batchlake", location: InputLocation(file: path, byteOffset: 4))
         }
         let trailerStart = size - FormatLimits.trailerSize
@@ -98,7 +102,7 @@ public final class ColumnarReader: @unchecked Sendable {
             throw corrupt("footer checksum mismatch", at: footerStart)
         }
         do {
-            return try Footer.parse(footerBytes, footerStart: footerStart)
+            return (try Footer.parse(footerBytes, footerStart: footerStart, majorVersion: major), major)
         } catch let error as FormatError {
             throw corrupt("footer: \(error.message)", at: footerStart)
         }
@@ -183,7 +187,7 @@ public final class ColumnarReader: @unchecked Sendable {
             }
             if let unknown = page.ids.first(where: { EncodingID(rawValue: $0) == nil }) {
                 throw LakeError(.corruptFile,
-                                "row group \(g), column '\(column.name)' uses encoding id 0x\(String(unknown, radix: 16)), unknown to this reader (format 1.\(FormatLimits.minorVersion), file 1.\(minorVersion))",
+                                "row group \(g), column '\(column.name)' uses encoding id 0x\(String(unknown, radix: 16)), unknown to this reader (reader \(FormatLimits.majorVersion).\(FormatLimits.minorVersion), file \(majorVersion).\(minorVersion))",
                                 remedy: "read this column with a newer batchlake; other columns are readable",
                                 location: InputLocation(file: path, byteOffset: Int64(page.offset), field: column.name))
             }
@@ -204,6 +208,12 @@ public final class ColumnarReader: @unchecked Sendable {
                 }
                 guard body.count == page.bodySize else {
                     throw corrupt("page inflates to \(body.count) bytes, the footer says \(page.bodySize)")
+                }
+            case .zstd:
+                do {
+                    body = try Zstd.decompress(stored, expectedSize: page.bodySize)
+                } catch {
+                    throw corrupt("cannot decompress the zstd page: \(error)")
                 }
             }
             var state = DecodeState()

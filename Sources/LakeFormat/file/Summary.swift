@@ -8,7 +8,7 @@ public struct ColumnSummary: Sendable, Hashable, Codable {
     public var encodings: String
     /// Bytes on disk of all the column's pages (CRCs included).
     public var compressedBytes: Int
-    /// Bytes of the pages' bodies before deflate.
+    /// Bytes of the pages' bodies before compression.
     public var uncompressedBytes: Int
     /// Statistics merged over row groups (the distinct count only with a single row group).
     public var statistics: ColumnStatistics
@@ -70,7 +70,11 @@ extension PageEntry {
     var encodingDescription: String {
         let trees = describeEncodingTrees(ids)
         let values = trees.count == 2 ? "\(trees[1]) nulls:\(trees[0])" : trees.joined(separator: " ")
-        return values + (codec == .deflate ? " +deflate" : "")
+        switch codec {
+        case .none: return values
+        case .deflate: return values + " +deflate"
+        case .zstd: return values + " +zstd"
+        }
     }
 }
 

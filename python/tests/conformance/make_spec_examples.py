@@ -36,6 +36,7 @@ EXAMPLES = {
     "text_fsst": ("text", 0, "12 02 03 04 75 6e 67 57 6f 68 6e 02 08 01 00 ff 21", [0x12, 0x02], ["Wohnung!"]),
     "text_lz": ("text", 0, "13 01 10 04 01 01 06 01 06 01 0a 61 62 20 61 62", [0x13, 0x01, 0x01, 0x01, 0x01],
                 ["ab ab ab", "ab"]),
+    "text_digits": ("text", 0, "14 01 0a 06 00 01 86 9e 01 0e 00", [0x14, 0x01, 0x01], ["10115", "007", ""]),
     "float_bits": ("float64", 0, "20 01 ff ff ff ff ff ff ff ff ff 01 80 80 80 80 80 80 80 f8 ff 01", [0x20, 0x01],
                    [-0.0, NAN]),
     "float_scaled": ("float64", 0, "21 02 03 96 01 08 4b 96 00", [0x21, 0x03], [1.5, 2.25, 0.75]),
@@ -56,7 +57,8 @@ def main():
     for name, (typ, scale, stream, ids, values) in EXAMPLES.items():
         n = len(values)
         stat_values = [int(v) for v in values] if typ == "bool" else values
-        data = build(name, [("v", typ, scale, False)], [(n, [([(n, 0, H(stream), ids, 0)], stat_values)])])
+        data = build(name, [("v", typ, scale, False)], [(n, [([(n, 0, H(stream), ids, 0)], stat_values)])],
+                     minor=1 if 0x14 in ids else 0)  # digits came with minor version 1
         expected[f"spec_{name}.bcol"] = {"columns": [["v", typ]], "rows": [[expected_value(typ, v)] for v in values]}
         with open(os.path.join(here, f"spec_{name}.bcol"), "wb") as f:
             f.write(data)
@@ -114,6 +116,23 @@ def main():
         "rows": [[7, "12.50", "Gas", True], [8, None, "Gas", False], [9, "9.99", "Öl", True]],
         "metadata": {"source": "golden"},
     }
+    # Page codec 2 (zstd, format version 2): the FORMAT.md example (the text plain example's body in a frame of one
+    # raw block) as page 0, and a frame with a compressed block (pyarrow's zstd, stored here as bytes) as page 1.
+    text_body = H("10 01 06 00 06 47 61 73 c3 96 6c")
+    raw_frame = H("28 b5 2f fd 20 0b 59 00 00") + text_body
+    prose = ["Wohnung mit Balkon und Einbauküche, ruhig gelegen. " * k for k in (1, 3, 0, 5, 2)] + ["Altbau 🏠"]
+    prose_body = b"\x10\x01" + b"".join(zz(len(v.encode())) for v in prose) + "".join(prose).encode()
+    prose_frame = H(
+        "28b52ffd6052019d0200a404100168b802008804d00116576f686e756e67206d69742042616c6b6f6e20756e642045696e6261"
+        "756bc3bc6368652c2072756869672067656c6567656e2e20416c7462617520f09f8fa001005fe0560a0a")
+    values = ["Gas", "", "Öl"] + prose
+    data = build("zstd", [("v", "text", 0, False)], [(len(values), [([
+        (3, 0, text_body, [0x10, 0x01], 2, b"", raw_frame),
+        (len(prose), 0, prose_body, [0x10, 0x01], 2, b"", prose_frame)], values)])])
+    with open(os.path.join(here, "spec_zstd.bcol"), "wb") as f:
+        f.write(data)
+    expected["spec_zstd.bcol"] = {"columns": [["v", "text"]], "rows": [[v] for v in values]}
+
     with open(os.path.join(here, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, indent=1, ensure_ascii=False)
         f.write("\n")
