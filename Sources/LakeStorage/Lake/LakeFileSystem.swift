@@ -142,13 +142,9 @@ public enum LakeFileSystem {
 
     /// SHA-256 (hex) and size of a file, read in 1 MiB chunks.
     public static func sha256(ofFile path: String) throws -> (hex: String, bytes: Int64) {
-        var hasher = SHA256()
-        var total: Int64 = 0
-        try forEachChunk(of: path) { chunk in
-            hasher.update(bufferPointer: chunk)
-            total += Int64(chunk.count)
-        }
-        return (hex(hasher.finalize()), total)
+        var hasher = StreamingSHA256()
+        try forEachChunk(of: path) { hasher.update($0) }
+        return hasher.finish()
     }
 
     public static func hex(_ digest: some Sequence<UInt8>) -> String {
