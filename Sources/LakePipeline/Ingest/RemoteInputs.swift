@@ -45,6 +45,19 @@ extension Lake {
         return reports
     }
 
+    /// Downloads an S3 object into the scratch folder, keeping its file name (it decides the batch hour).
+    func fetchObject(_ url: String, etag: String? = nil)
+        throws -> (path: String, origin: InputOrigin?, copy: LocalCopy?) {
+        let location = try S3Location(url: url)
+        let fileName = location.key.split(separator: "/").last.map(String.init) ?? location.bucket
+        let folder = layout.absolute("_tmp/inputs")
+        try LakeFileSystem.makeDirectories(folder)
+        let path = folder + "/" + UUID().uuidString.prefix(8).lowercased() + "-" + LakeLayout.safeName(fileName)
+        let copy = LocalCopy(path: path, temporary: true)
+        let info = try s3().getObject(location, toFile: path)
+        return (path, InputOrigin(uri: url, fileName: fileName, etag: info.etag.isEmpty ? etag : info.etag), copy)
+    }
+
     /// The object URLs an `s3://` input names (see `ingest(inputs:)`).
     /// - Throws: `LakeError(.usage)` when nothing is there.
     func objects(at url: String) throws -> [String] {

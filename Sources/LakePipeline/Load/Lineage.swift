@@ -1,5 +1,5 @@
 import Foundation
-public import LakeCatalog
+import LakeCatalog
 public import LakeCore
 import LakeStorage
 

@@ -1,7 +1,7 @@
 import Foundation
 import LakeCore
-public import LakeCatalog
-public import LakeStorage
+import LakeCatalog
+import LakeStorage
 import LakeAWS
 
 /// Options of `batchlake worker`.
@@ -284,19 +284,6 @@ extension Lake {
         case .object(let url, let etag, _):
             return try fetchObject(url, etag: etag)
         }
-    }
-
-    /// Downloads an S3 object into the scratch folder, keeping its file name (it decides the batch hour).
-    public func fetchObject(_ url: String, etag: String? = nil)
-        throws -> (path: String, origin: InputOrigin?, copy: LocalCopy?) {
-        let location = try S3Location(url: url)
-        let fileName = location.key.split(separator: "/").last.map(String.init) ?? location.bucket
-        let folder = layout.absolute("_tmp/inputs")
-        try LakeFileSystem.makeDirectories(folder)
-        let path = folder + "/" + UUID().uuidString.prefix(8).lowercased() + "-" + LakeLayout.safeName(fileName)
-        let copy = LocalCopy(path: path, temporary: true)
-        let info = try s3().getObject(location, toFile: path)
-        return (path, InputOrigin(uri: url, fileName: fileName, etag: info.etag.isEmpty ? etag : info.etag), copy)
     }
 }
 
