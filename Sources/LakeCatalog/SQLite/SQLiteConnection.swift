@@ -1,5 +1,6 @@
 import LakeCore
 internal import CSQLite3
+import Foundation
 
 /// A SQLite failure: the extended result code, SQLite's message read at the moment of failure, and the SQL.
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
@@ -51,9 +52,27 @@ public final class SQLiteConnection: CatalogDatabase {
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         // WAL lets readers run beside one writer; NORMAL sync is durable at each checkpoint and safe against
         // corruption (sqlite.org/wal.html). Our commit protocol fsyncs lake files before the catalog commit.
-        try execute("PRAGMA journal_mode=WAL")
+        try switchToWAL(timeoutMilliseconds: busyTimeoutMilliseconds)
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
+    }
+
+    /// Sets WAL mode, retrying while another connection holds a lock. The busy handler alone is not enough:
+    /// switching a new database out of rollback mode reads the schema under a shared lock and then needs an
+    /// exclusive one, and SQLite returns SQLITE_BUSY at once (without waiting) when another connection is doing
+    /// the same, since waiting could deadlock. Two processes creating one catalog hit this.
+    private func switchToWAL(timeoutMilliseconds: Int32) throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutMilliseconds))
+        var pauseMicroseconds: UInt32 = 2_000
+        while true {
+            do {
+                try execute("PRAGMA journal_mode=WAL")
+                return
+            } catch let error as SQLiteError where error.isBusy && ContinuousClock.now < deadline {
+                usleep(pauseMicroseconds)
+                pauseMicroseconds = min(pauseMicroseconds * 2, 100_000)
+            }
+        }
     }
 
     deinit {
