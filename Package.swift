@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        // glibc's malloc_trim, which Swift's Glibc module leaves out (part of the C library: nothing to install).
+        .systemLibrary(name: "CMalloc"),
 
         // Shared values and errors; depends on nothing.
         .target(name: "LakeCore", swiftSettings: settings),
@@ -72,7 +74,7 @@ let package = Package(
             name: "LakePipeline",
             dependencies: [
                 "LakeCore", "LakeCompression", "LakeJSON", "LakeFormat", "LakeCatalog", "LakeStorage",
-                "LakeGenerator", "LakeWarehouse", "LakeAWS",
+                "LakeGenerator", "LakeWarehouse", "LakeAWS", "CMalloc",
             ],
             resources: [.copy("Specs")],
             swiftSettings: settings),

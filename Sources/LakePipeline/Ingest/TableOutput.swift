@@ -165,12 +165,14 @@ final class Writers: @unchecked Sendable {
         }
         try IngestProfile.measure(.csvGzip) { try csv!.write(columns) }
         try IngestProfile.measure(.columnarEncode) { try columnar!.write(columns) }
+        HeapMemory.releaseFreePages()
     }
 
     func finish(now: String) throws -> [FileRecord] {
         guard let csv, let columnar else { return [] }
         let written = try IngestProfile.measure(.csvGzip) { try csv.finish(sync: true) }
         let summary = try IngestProfile.measure(.columnarEncode) { try columnar.finish() }
+        HeapMemory.releaseFreePages()
         let columnarPath = layout.absolute(layout.stagedKey(batchID: batchID, key: columnarKey))
         try IngestProfile.measure(.sync) { try LakeFileSystem.syncFile(columnarPath) }
         let (sha, bytes) = try IngestProfile.measure(.columnarEncode) { try LakeFileSystem.sha256(ofFile: columnarPath) }

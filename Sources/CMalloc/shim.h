@@ -1,0 +1,17 @@
+#ifndef CMALLOC_SHIM_H
+#define CMALLOC_SHIM_H
+#include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+// glibc's malloc_trim(0): hands the free pages of every arena back to the kernel (madvise), not only the top of
+// the main heap. Swift's Glibc module does not import <malloc.h>. Elsewhere a no-op that returns 0.
+static inline int CMalloc_trim(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}
+#endif
