@@ -112,6 +112,50 @@ struct CLITests {
         #expect(bad.stderr.contains("damaged.bcol"))
     }
 
+    @Test("verify exits 1 naming a flipped byte, a deleted file and an orphan, and is clean once they are repaired")
+    func verifyFindsDamage() throws {
+        let dir = TemporaryDirectory("cli-verify")
+        #expect(try batchlake(["generate", "--out", "inbox", "--hours", "2", "--per-hour", "10"], in: dir.path).status == 0)
+        #expect(try batchlake(["ingest", "inbox"], in: dir.path).status == 0)
+        #expect(try batchlake(["verify", "--deep"], in: dir.path).status == 0)
+        func activePath(_ table: String, _ format: String) throws -> String {
+            let files = try batchlake(["catalog", "files", "--format", format, "--table", table, "--json"], in: dir.path)
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(files.stdout.utf8)) as? [String: Any])
+            return try #require(((doc["files"] as? [[String: Any]])?.first?["path"]) as? String)
+        }
+        // One flipped bit in a columnar file (same size), one CSV.gz deleted, one stray file in a partition.
+        let flipped = try activePath("flats", "bcol")
+        let original = try Data(contentsOf: URL(fileURLWithPath: dir.file("lake/" + flipped)))
+        var bytes = Array(original)
+        bytes[bytes.count / 3] ^= 0x04
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.file("lake/" + flipped)))
+        let deleted = try activePath("agency", "csv.gz")
+        let kept = try Data(contentsOf: URL(fileURLWithPath: dir.file("lake/" + deleted)))
+        try FileManager.default.removeItem(atPath: dir.file("lake/" + deleted))
+        let orphan = "clean/address/dt=2019-01-13/hour=00/stray.csv.gz"
+        #expect(FileManager.default.createFile(atPath: dir.file("lake/" + orphan), contents: Data("x".utf8)))
+
+        for deep in [false, true] {
+            let result = try batchlake(["verify", "--json"] + (deep ? ["--deep"] : []), in: dir.path)
+            #expect(result.status == 1, "\(result.stderr)")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let problems = (doc["problems"] as? [[String: Any]] ?? []).map { "\($0["kind"]!) \($0["path"]!)" }
+            #expect(problems.contains("checksum_mismatch \(flipped)"), "\(problems)")
+            #expect(problems.contains("missing \(deleted)"), "\(problems)")
+            #expect(problems.contains("orphan \(orphan)"), "\(problems)")
+        }
+        let text = try batchlake(["verify"], in: dir.path)
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("3 problems") && text.stdout.contains(flipped) && text.stdout.contains(deleted))
+
+        try original.write(to: URL(fileURLWithPath: dir.file("lake/" + flipped)))
+        try kept.write(to: URL(fileURLWithPath: dir.file("lake/" + deleted)))
+        try FileManager.default.removeItem(atPath: dir.file("lake/" + orphan))
+        let clean = try batchlake(["verify", "--deep"], in: dir.path)
+        #expect(clean.status == 0, "\(clean.stdout)")
+        #expect(clean.stdout.contains("consistent"))
+    }
+
     @Test("export regenerates a partition's CSV.gz from the columnar files with the same rows")
     func exportCSV() throws {
         let dir = TemporaryDirectory("cli-export")
