@@ -42,6 +42,11 @@ final class TableOutput {
     /// records becomes several, so memory stays flat in batch size.
     static let rowGroupBytes = 6 << 20
 
+    /// zstd level for the pages of dimension tables. They are small (an hour of `agency` is ~8 KB of `.bcol`), so a
+    /// higher level costs ~0.1 s of CPU a standard day and makes `agency` 3% smaller (levels 12 to 19 came out
+    /// within 1% of each other; the fact table stays at level 1, where 12 would cost seconds).
+    static let dimensionZstdLevel: Int32 = 12
+
     /// Rows per row group for rows of about `rowBytes` bytes each.
     static func rowGroupRows(rowBytes: Int) -> Int {
         min(65_536, max(64, rowGroupBytes / max(1, rowBytes)))
@@ -159,7 +164,8 @@ final class Writers: @unchecked Sendable {
                 rowGroupRows: TableOutput.rowGroupRows(rowBytes: rowBytes),
                 bloomFilterColumns: Set(table.bloomColumns), sortColumn: table.sortColumn,
                 metadata: ["batch_id": batchID, "table": table.name, "partition": partition.path,
-                           "writer": "batchlake ingest"])
+                           "writer": "batchlake ingest"],
+                zstdLevel: table.kind == .dimension ? TableOutput.dimensionZstdLevel : 1)
             columnar = try ColumnarWriter(path: layout.absolute(layout.stagedKey(batchID: batchID, key: columnarKey)),
                                           schema: table.schema, options: options)
         }
