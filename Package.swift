@@ -105,6 +105,7 @@ let package = Package(
         .testTarget(name: "LakeJSONTests", dependencies: ["LakeJSON", "TestSupport"], swiftSettings: settings),
         .testTarget(
             name: "LakeFormatTests", dependencies: ["LakeFormat", "LakeCompression", "TestSupport"],
+            exclude: ["Golden"],  // read by path from the source tree (GoldenTests), not bundled
             swiftSettings: settings),
         .testTarget(name: "LakeCatalogTests", dependencies: ["LakeCatalog", "TestSupport"], swiftSettings: settings),
         .testTarget(
