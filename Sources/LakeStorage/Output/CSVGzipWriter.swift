@@ -159,30 +159,40 @@ public enum CopyManifest {
     }
 }
 
-/// Minimal JSON string escaping for the files we write (manifests, quarantine records).
+/// Minimal JSON string escaping for what we write as JSON (manifests, quarantine records, `scan --format jsonl`).
 public enum JSONText {
     public static func appendString(_ text: String, to out: inout [UInt8]) {
         appendString(bytes: text.utf8, to: &out)
     }
 
-    /// Escapes `"`, `\` and control characters; other bytes pass through (the input is valid UTF-8).
+    /// Escapes `"`, `\` and control characters; other bytes pass through (the input is valid UTF-8). Runs of bytes
+    /// that need no escape are copied whole: scan's JSON lines spend most of their time here.
     public static func appendString<C: Collection<UInt8>>(bytes: C, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
-        for b in bytes {
+        if bytes.withContiguousStorageIfAvailable({ appendEscaped($0, to: &out) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { appendEscaped($0, to: &out) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + text.count + 1)
+        var runStart = 0
+        for (i, b) in text.enumerated() where b < 32 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<i]))
+            runStart = i + 1
             switch b {
             case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
             case 10: out.append(contentsOf: [92, UInt8(ascii: "n")])
             case 13: out.append(contentsOf: [92, UInt8(ascii: "r")])
             case 9: out.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0..<32:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 15)])
-            default: out.append(b)
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                out.append(contentsOf: [92, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                        hex.utf8Start[Int(b >> 4)], hex.utf8Start[Int(b & 15)]])
             }
         }
-        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...]))
     }
 }
