@@ -129,12 +129,18 @@ final class RowPrinter {
             }
             out.append(contentsOf: "}\n".utf8)
         default:
-            rows.append(row.map { value in
-                let text = (ValueFormatter.text(value) ?? "NULL").replacingOccurrences(of: "\n", with: " ")
-                return text.count > 40 ? String(text.prefix(39)) + "…" : text
-            })
+            rows.append(row.map(RowPrinter.tableCell))
         }
         if out.count >= 1 << 16 { flush() }
+    }
+
+    /// A value as a table cell: at most 40 characters on one line. Looks at the first 41 characters only, so a long
+    /// text (a listing's attachments run to kilobytes) costs no more than a short one.
+    static func tableCell(_ value: Value) -> String {
+        guard let text = ValueFormatter.text(value) else { return "NULL" }
+        let head = text.prefix(41)
+        let cell = head.count > 40 ? String(head.prefix(39)) + "…" : String(head)
+        return cell.replacingOccurrences(of: "\n", with: " ")
     }
 
     private func flush() {

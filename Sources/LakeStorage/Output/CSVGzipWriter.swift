@@ -115,22 +115,12 @@ public final class CSVGzipWriter {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Appends a text field, quoted when it is empty or holds a comma, quote, CR or LF.
+    /// Appends a text field, quoted when it is empty or holds a comma, quote, CR or LF. Works on the bytes in place
+    /// when the collection is contiguous (a `String`'s UTF-8 view, an array); copies them first otherwise.
     public static func appendField<C: Collection<UInt8>>(_ value: C, to out: inout [UInt8]) {
-        var needsQuotes = value.isEmpty
-        if !needsQuotes {
-            for b in value where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
-                needsQuotes = true
-                break
-            }
+        if value.withContiguousStorageIfAvailable({ appendField($0, to: &out) }) == nil {
+            Array(value).withUnsafeBufferPointer { appendField($0, to: &out) }
         }
-        guard needsQuotes else { return out.append(contentsOf: value) }
-        out.append(UInt8(ascii: "\""))
-        for b in value {
-            if b == UInt8(ascii: "\"") { out.append(b) }
-            out.append(b)
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 
