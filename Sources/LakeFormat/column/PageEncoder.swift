@@ -200,17 +200,18 @@ enum PageEncoder {
         return Double(viaZstd) <= Double(viaDeflate) * 1.25
     }
 
-    /// Long text with zstd: zstd is cheap enough to compress each candidate body whole (dictionary; otherwise `lz`
-    /// and plain), with no sample and no deflate; the smallest frame wins. FSST is not tried: on the standard day
-    /// it made flats 3.5% smaller but cost 2.3 of the encoder's 6 CPU seconds (README, "Performance"), and zstd 1
-    /// over plain and `lz` already comes out smaller than deflate 6 did with FSST.
+    /// Long text with zstd: a dictionary body when values repeat, else the plain body, compressed whole with zstd
+    /// (no sample, no deflate). FSST is not tried: on the standard day it made flats 3.5% smaller but cost 2.3 of
+    /// the encoder's 6 CPU seconds (README, "Performance"). Nor is `lz`: zstd's own window (512 KB and more at
+    /// level 1) finds the repeats `lz` exists for, whose reach deflate's 32 KB window lacks; over plain text it came
+    /// out smaller on every page of the standard day, and finding the copies took 30% of the writer's CPU
+    /// (`batchlake-bench --encode-only`, all tables: 3.42 → 2.40 s, every file byte-identical).
     static func encodeLargeTextZstd(_ column: ColumnVector, rows range: Range<Int>, text: TextValues, prefix: [UInt8],
                                     nulls: Int, level: Int32) throws -> EncodedPage {
         var bodies: [[UInt8]] = []
         if text.count >= 4, DictionaryEncoding.distinctCount(text, limit: text.count / 2) != nil {
             bodies.append(prefix + TextStream.encode(text, depth: 2, candidates: [.dictionary]))
         } else {
-            if let copies = LongRange.encode(text) { bodies.append(prefix + copies) }
             var plain = ByteWriter(capacity: prefix.count + text.bytes.count + 2 * text.count + 16)
             plain.append(prefix)
             PlainText.encode(lengths: IntegerStream.encode(text.lengths, depth: 2), bytes: text.bytes[...], into: &plain)
