@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 internal import LakeCompression
 internal import LakeCore
 
@@ -127,7 +132,7 @@ enum PageEncoder {
         var check = ByteReader(chosen.body)
         let decoded = try PageDecoder.decodeBody(&check, type: column.type, rows: range.count, nullCount: nulls,
                                                  state: &state)
-        guard decoded.isIdentical(to: ColumnVector(column, rows: range)) else {
+        guard decoded.isIdentical(to: column, rows: range) else {
             throw LakeError(.internalError, "encoding of a \(column.type) page does not round-trip")
         }
         var stored = chosen.payload
@@ -231,21 +236,31 @@ enum PageEncoder {
 }
 
 extension ColumnVector {
-    /// Rows `range` of `other`, NULL rows with the placeholders a decoder produces.
-    init(_ other: ColumnVector, rows range: Range<Int>) {
-        self.init(type: other.type, capacity: range.count)
-        for i in range {
-            if other.validity[i] { append(from: other, row: i) } else { appendNull() }
+    /// Equality that compares float64 values by bit pattern, so NaN equals NaN and -0.0 differs from 0.0.
+    func isIdentical(to other: ColumnVector) -> Bool {
+        count == other.count && isIdentical(to: other, rows: 0..<other.count)
+    }
+
+    /// Whether this vector holds exactly rows `range` of `other` (float64 by bit pattern), compared in place with
+    /// `memcmp`, without a copy of the rows. NULL rows hold the same placeholders in both (`ColumnVector`).
+    func isIdentical(to other: ColumnVector, rows range: Range<Int>) -> Bool {
+        guard type == other.type, count == range.count,
+              sameMemory(validity[...], other.validity[range]) else { return false }
+        switch type {
+        case .float64:
+            return sameMemory(doubles[...], other.doubles[range])  // bit patterns
+        case .text:
+            let base = other.offsets[range.lowerBound]
+            for k in 0...range.count where offsets[k] != other.offsets[range.lowerBound + k] - base { return false }
+            return sameMemory(bytes[...], other.bytes[base..<other.offsets[range.upperBound]])
+        default:
+            return sameMemory(integers[...], other.integers[range])
         }
     }
 }
 
-extension ColumnVector {
-    /// Equality that compares float64 values by bit pattern, so NaN equals NaN and -0.0 differs from 0.0.
-    func isIdentical(to other: ColumnVector) -> Bool {
-        guard type == other.type, validity == other.validity, integers == other.integers, bytes == other.bytes,
-              offsets == other.offsets, doubles.count == other.doubles.count else { return false }
-        for (a, b) in zip(doubles, other.doubles) where a.bitPattern != b.bitPattern { return false }
-        return true
-    }
+/// Byte-for-byte equality of two slices of plain values.
+private func sameMemory<T>(_ a: ArraySlice<T>, _ b: ArraySlice<T>) -> Bool {
+    guard a.count == b.count else { return false }
+    return a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
 }
