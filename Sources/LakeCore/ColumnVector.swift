@@ -92,6 +92,21 @@ public struct ColumnVector: Sendable, Equatable {
         }
     }
 
+    /// Appends rows `range` of `other` (same type) in one copy per array: NULL rows carry their placeholders over.
+    public mutating func append(rows range: Range<Int>, of other: ColumnVector) {
+        precondition(other.type == type)
+        validity.append(contentsOf: other.validity[range])
+        switch type {
+        case .float64: doubles.append(contentsOf: other.doubles[range])
+        case .text:
+            let base = other.offsets[range.lowerBound]
+            let shift = bytes.count - base
+            bytes.append(contentsOf: other.bytes[base..<other.offsets[range.upperBound]])
+            offsets.append(contentsOf: other.offsets[(range.lowerBound + 1)..<(range.upperBound + 1)].lazy.map { $0 + shift })
+        default: integers.append(contentsOf: other.integers[range])
+        }
+    }
+
     public func isNull(_ row: Int) -> Bool { !validity[row] }
 
     /// The bytes of a text row (empty for NULL).

@@ -135,9 +135,7 @@ public final class ColumnarWriter {
             if pendingRows == 0 && take == n {
                 pending = columns
             } else {
-                for c in 0..<columns.count {
-                    for row in consumed..<(consumed + take) { pending[c].append(from: columns[c], row: row) }
-                }
+                for c in 0..<columns.count { pending[c].append(rows: consumed..<(consumed + take), of: columns[c]) }
             }
             pendingRows += take
             consumed += take
