@@ -14,4 +14,14 @@ static inline int CMalloc_trim(void) {
     return 0;
 #endif
 }
+
+// Bytes held free inside malloc's arenas (glibc's mallinfo2().fordblks): the most malloc_trim could hand back.
+// Elsewhere 0.
+static inline size_t CMalloc_free_bytes(void) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    return mallinfo2().fordblks;
+#else
+    return 0;
+#endif
+}
 #endif
