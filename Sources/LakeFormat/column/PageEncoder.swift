@@ -92,8 +92,7 @@ enum PageEncoder {
         }
 
         // Large bodies are ranked with fast deflate (level 1); only the winner is compressed at level 6.
-        var trialLevel: Int32 = 6
-        for body in bodies where body.count > 64 * 1024 { trialLevel = 1; _ = body }
+        let trialLevel: Int32 = bodies.contains { $0.count > 64 * 1024 } ? 1 : 6
         return try finish(column, rows: range, nulls: nulls, bodies: bodies, level: trialLevel, zstdLevel: zstdLevel)
     }
 
@@ -102,20 +101,23 @@ enum PageEncoder {
     /// to the rows, and appends the CRC.
     ///
     /// With a `zstdLevel`, each body of at least 64 bytes is also compressed with zstd at that level and the smallest
-    /// payload wins; on a tie deflate stays, so that a file without zstd pages remains version 1.
+    /// payload wins; on a tie deflate stays, so that a file without zstd pages remains version 1. `tryDeflate`
+    /// false leaves deflate out (long text that zstd takes whole).
     static func finish(_ column: ColumnVector, rows range: Range<Int>, nulls: Int, bodies: [[UInt8]],
                        level trialLevel: Int32, deflated known: [Int: [UInt8]] = [:], zstdLevel: Int32? = nil,
-                       compressed: [Int: [UInt8]] = [:]) throws -> EncodedPage {
+                       tryDeflate: Bool = true) throws -> EncodedPage {
         var best: (codec: PageCodec, payload: [UInt8], body: [UInt8])? = nil
         for (i, body) in bodies.enumerated() {
             if best == nil || body.count < best!.payload.count { best = (.none, body, body) }
             if body.count >= 64 {
-                if let deflated = try known[i] ?? (compressed[i] == nil ? Zlib.compress(body, format: .raw, level: trialLevel) : nil),
-                   deflated.count < body.count - body.count / 32, deflated.count < best!.payload.count {
-                    best = (.deflate, deflated, body)
+                if tryDeflate {
+                    let deflated = try known[i] ?? Zlib.compress(body, format: .raw, level: trialLevel)
+                    if deflated.count < body.count - body.count / 32, deflated.count < best!.payload.count {
+                        best = (.deflate, deflated, body)
+                    }
                 }
                 if let zstdLevel {
-                    let packed = try compressed[i] ?? Zstd.compress(body, level: zstdLevel)
+                    let packed = try Zstd.compress(body, level: zstdLevel)
                     if packed.count < body.count - body.count / 32, packed.count < best!.payload.count {
                         best = (.zstd, packed, body)
                     }
@@ -165,12 +167,10 @@ enum PageEncoder {
                                 nulls: Int) throws -> EncodedPage {
         var bodies: [[UInt8]] = []
         var precomputed: [Int: [UInt8]] = [:]
-        if text.count >= 4, DictionaryEncoding.distinctCount(text, limit: text.count / 2) != nil {
-            bodies.append(prefix + TextStream.encode(text, depth: 2, candidates: [.dictionary]))
+        if let dictionary = largeTextDictionaryBody(text, prefix: prefix) {
+            bodies.append(dictionary)
         } else {
-            var plain = ByteWriter(capacity: prefix.count + text.bytes.count + 2 * text.count + 16)
-            plain.append(prefix)
-            PlainText.encode(lengths: IntegerStream.encode(text.lengths, depth: 2), bytes: text.bytes[...], into: &plain)
+            let plain = largeTextPlainBody(text, prefix: prefix)
             // `lz` runs on the whole page (it is fast and shrinks the page many times, so deflating its body is
             // cheap). Plain text is deflated whole only when a sample says it may come out smaller.
             if let copies = LongRange.encode(text) {
@@ -183,9 +183,9 @@ enum PageEncoder {
                 }
                 bodies.append(prefix + copies)
                 precomputed[bodies.count - 1] = viaCopies
-                if tryPlain { bodies += plainAndSymbols(text, plain: plain.bytes, prefix: prefix) }
+                if tryPlain { bodies += plainAndSymbols(text, plain: plain, prefix: prefix) }
             } else {
-                bodies += plainAndSymbols(text, plain: plain.bytes, prefix: prefix)
+                bodies += plainAndSymbols(text, plain: plain, prefix: prefix)
             }
         }
         return try finish(column, rows: range, nulls: nulls, bodies: bodies, level: 6, deflated: precomputed)
@@ -213,18 +213,23 @@ enum PageEncoder {
     /// (`batchlake-bench --encode-only`, all tables: 3.42 → 2.40 s, every file byte-identical).
     static func encodeLargeTextZstd(_ column: ColumnVector, rows range: Range<Int>, text: TextValues, prefix: [UInt8],
                                     nulls: Int, level: Int32) throws -> EncodedPage {
-        var bodies: [[UInt8]] = []
-        if text.count >= 4, DictionaryEncoding.distinctCount(text, limit: text.count / 2) != nil {
-            bodies.append(prefix + TextStream.encode(text, depth: 2, candidates: [.dictionary]))
-        } else {
-            var plain = ByteWriter(capacity: prefix.count + text.bytes.count + 2 * text.count + 16)
-            plain.append(prefix)
-            PlainText.encode(lengths: IntegerStream.encode(text.lengths, depth: 2), bytes: text.bytes[...], into: &plain)
-            bodies.append(plain.bytes)
-        }
-        var compressed: [Int: [UInt8]] = [:]
-        for (i, body) in bodies.enumerated() { compressed[i] = try Zstd.compress(body, level: level) }
-        return try finish(column, rows: range, nulls: nulls, bodies: bodies, level: 6, zstdLevel: level, compressed: compressed)
+        let body = largeTextDictionaryBody(text, prefix: prefix) ?? largeTextPlainBody(text, prefix: prefix)
+        return try finish(column, rows: range, nulls: nulls, bodies: [body], level: 6, zstdLevel: level,
+                          tryDeflate: false)
+    }
+
+    /// A long text page's dictionary body, when its values repeat (distinct ≤ n/2).
+    static func largeTextDictionaryBody(_ text: TextValues, prefix: [UInt8]) -> [UInt8]? {
+        guard text.count >= 4, DictionaryEncoding.distinctCount(text, limit: text.count / 2) != nil else { return nil }
+        return prefix + TextStream.encode(text, depth: 2, candidates: [.dictionary])
+    }
+
+    /// A long text page's plain body: the lengths as an integer stream, then the bytes.
+    static func largeTextPlainBody(_ text: TextValues, prefix: [UInt8]) -> [UInt8] {
+        var plain = ByteWriter(capacity: prefix.count + text.bytes.count + 2 * text.count + 16)
+        plain.append(prefix)
+        PlainText.encode(lengths: IntegerStream.encode(text.lengths, depth: 2), bytes: text.bytes[...], into: &plain)
+        return plain.bytes
     }
 
     /// The plain body and an FSST body: on prose of a few hundred rows, FSST then deflate often comes out a few

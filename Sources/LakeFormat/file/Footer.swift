@@ -135,6 +135,9 @@ struct Footer: Equatable {
         if let d = s.distinctCount { w.varint(d) }
     }
 
+    /// Every page entry, row group by row group, column by column.
+    var pages: some Sequence<PageEntry> { rowGroups.lazy.flatMap(\.chunks).flatMap(\.pages) }
+
     /// Parses the footer `bytes`, which start at file offset `footerStart`; pages are laid out from
     /// `FormatLimits.headerSize` up to `footerStart`, which the page sizes must add up to exactly.
     ///

@@ -151,8 +151,7 @@ public final class ColumnarWriter {
         finished = true
         for c in bloomColumns { footer.blooms[c] = BloomFilter(hashes: bloomHashes[c] ?? []) }
         // The lowest minor version whose encodings the pages use (FORMAT.md, "Versioning").
-        let usesDigits = footer.rowGroups.contains { $0.chunks.contains { $0.pages.contains { $0.ids.contains(EncodingID.digits.rawValue) } } }
-        footer.minorVersion = usesDigits ? 1 : 0
+        footer.minorVersion = footer.pages.contains { $0.ids.contains(EncodingID.digits.rawValue) } ? 1 : 0
         let bytes = footer.serialize()
         var trailer = ByteWriter()
         trailer.u32(UInt32(bytes.count))
@@ -160,7 +159,7 @@ public final class ColumnarWriter {
         trailer.append(FormatLimits.magic)
         try sink.write(bytes)
         try sink.write(trailer.bytes)
-        if footer.rowGroups.contains(where: { $0.chunks.contains { $0.pages.contains { $0.codec == .zstd } } }) {
+        if footer.pages.contains(where: { $0.codec == .zstd }) {
             try sink.patch(FormatLimits.zstdMajorVersion, at: 4)
         }
         try sink.close()
