@@ -226,11 +226,13 @@ extension Lake {
         return report
     }
 
-    static func alreadyIngested(_ done: BatchRecord, in report: inout BatchReport) {
+    /// Fills a report for an input the lake already holds; `because` says how it was recognised (default: the
+    /// batch's partition is shown instead).
+    static func alreadyIngested(_ done: BatchRecord, in report: inout BatchReport, because: String? = nil) {
         report.outcome = .alreadyIngested
         report.batchID = done.batchID
         report.partition = done.partition.path
-        report.message = "already ingested as batch \(done.batchID) (\(done.partition.path)); nothing changed"
+        report.message = "already ingested as batch \(done.batchID) (\(because ?? done.partition.path)); nothing changed"
     }
 
     /// The error for an input another live process is ingesting right now.

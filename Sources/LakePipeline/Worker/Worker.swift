@@ -217,9 +217,7 @@ extension Lake {
                    let done = try catalog.committedBatch(inputURI: url, etag: etag) {
                     var report = BatchReport(input: url, outcome: .alreadyIngested, rowsByTable: [:],
                                              invalidValues: [:], seconds: 0, bytes: done.bytes)
-                    report.batchID = done.batchID
-                    report.partition = done.partition.path
-                    report.message = "already ingested as batch \(done.batchID) (same object and ETag); nothing changed"
+                    Lake.alreadyIngested(done, in: &report, because: "same object and ETag")
                     known.append(report)
                     continue
                 }
