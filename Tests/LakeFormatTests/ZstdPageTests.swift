@@ -7,12 +7,6 @@ import Testing
 /// whose frame is damaged behind a valid CRC.
 @Suite("zstd pages")
 struct ZstdPageTests {
-    private func textColumn(_ values: [String?]) -> ColumnVector {
-        var v = ColumnVector(type: .text)
-        for s in values { if let s { v.append(text: s) } else { v.appendNull() } }
-        return v
-    }
-
     private func write(_ column: ColumnVector, zstd: Bool = true) throws -> [UInt8] {
         let schema = TableSchema(name: "t", columns: [ColumnSchema(name: "c", type: column.type)])
         return try ColumnarWriter.encode(schema: schema, columns: [column], options: .init(zstd: zstd))
