@@ -408,11 +408,11 @@ do {
     let middle = flatsBcol[flatsBcol.count / 2]
     let ids = try ColumnarReader(path: middle).readAll(columns: [0])[0]
     guard case .text(let listingID) = ids.value(at: ids.count / 2) else { fail("no listing id in \(middle)") }
-    func scan(_ extra: [String]) throws -> ChildRun {
+    func scan(_ extra: [String], format: String = "jsonl") throws -> ChildRun {
         var best: ChildRun?
         for _ in 0..<3 {
             let run = try ChildProcess.run([batchlake, "scan", "flats", "--lake", lake, "--catalog", catalog,
-                                            "--format", "jsonl"] + extra, workDirectory: work)
+                                            "--format", format] + extra, workDirectory: work)
             guard run.status == 0 else { fail("batchlake scan failed:\n\(run.stderr)") }
             if best == nil || run.seconds < best!.seconds { best = run }
         }
@@ -421,6 +421,8 @@ do {
     let full = try scan([])
     let hourPartition = (middle as NSString).deletingLastPathComponent.components(separatedBy: "/clean/flats/")[1]
     let pruned = try scan(["--partition", hourPartition])
+    let fullCSV = try scan([], format: "csv")
+    let fullTable = try scan([], format: "table")
     var lookups: [Double] = []
     var lookupRows = 0
     for _ in 0..<7 {
@@ -442,13 +444,17 @@ do {
         inProcess.append(now() - started)
     }
     inProcess.sort()
-    print("## Scans (`batchlake scan flats --format jsonl`, a fresh process each, best of 3)")
+    print("## Scans (`batchlake scan flats --format jsonl` unless said, a fresh process each, best of 3)")
     print("")
     print("| scan | seconds | rows | MB/s of .bcol in scope |")
     print("|---|---:|---:|---:|")
     let fullRows = full.stdoutLines
     print("| all \(flatsBcol.count) partitions (no pruning) | \(fixed(full.seconds, 3)) | \(max(0, fullRows)) | "
           + "\(rate(flatsBytes, full.seconds)) |")
+    print("| the same, `--format csv` | \(fixed(fullCSV.seconds, 3)) | \(max(0, fullRows)) | "
+          + "\(rate(flatsBytes, fullCSV.seconds)) |")
+    print("| the same, `--format table` (cells cut to 40 characters) | \(fixed(fullTable.seconds, 3)) | "
+          + "\(max(0, fullRows)) | \(rate(flatsBytes, fullTable.seconds)) |")
     let prunedRows = pruned.stdoutLines
     print("| `--partition \(hourPartition)` (\(flatsBcol.count - 1) pruned) | \(fixed(pruned.seconds, 3)) | "
           + "\(max(0, prunedRows)) | \(rate(flatsBytes, pruned.seconds)) (of all) |")
