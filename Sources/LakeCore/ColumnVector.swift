@@ -107,6 +107,40 @@ public struct ColumnVector: Sendable, Equatable {
         }
     }
 
+    /// The rows `refs` names, in that order, from `parts` (vectors of this type): each ref is
+    /// `part << 32 | row`. Every array is allocated once at its final size, so a row group gathered from the
+    /// chunks it arrived in costs one copy of its values, not a copy and then a sorted copy grown by doubling.
+    public init(type: ColumnType, gathering refs: [Int], from parts: [ColumnVector]) {
+        self.init(type: type)
+        precondition(parts.allSatisfy { $0.type == type })
+        validity.reserveCapacity(refs.count)
+        for ref in refs { validity.append(parts[ref >> 32].validity[ref & 0xFFFF_FFFF]) }
+        switch type {
+        case .float64:
+            doubles.reserveCapacity(refs.count)
+            for ref in refs { doubles.append(parts[ref >> 32].doubles[ref & 0xFFFF_FFFF]) }
+        case .text:
+            var total = 0
+            for ref in refs {
+                let offsets = parts[ref >> 32].offsets, row = ref & 0xFFFF_FFFF
+                total += offsets[row + 1] - offsets[row]
+            }
+            bytes.reserveCapacity(total)
+            offsets.reserveCapacity(refs.count + 1)
+            for ref in refs {
+                let part = parts[ref >> 32], row = ref & 0xFFFF_FFFF
+                let start = part.offsets[row], end = part.offsets[row + 1]
+                if end > start {
+                    part.bytes.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end])) }
+                }
+                offsets.append(bytes.count)
+            }
+        default:
+            integers.reserveCapacity(refs.count)
+            for ref in refs { integers.append(parts[ref >> 32].integers[ref & 0xFFFF_FFFF]) }
+        }
+    }
+
     public func isNull(_ row: Int) -> Bool { !validity[row] }
 
     /// The bytes of a text row (empty for NULL).

@@ -47,7 +47,9 @@ public final class ColumnarWriter {
     public let options: ColumnarWriterOptions
     private let sink: ByteSink
     private var footer: Footer
-    private var pending: [ColumnVector]
+    /// The rows of the row group being filled, as they arrived: chunks and the rows of each that belong to it.
+    /// `flush` gathers them (sorted, when a sort column is set) in one copy.
+    private var pending: [(columns: [ColumnVector], rows: Range<Int>)] = []
     private var pendingRows = 0
     private var bloomColumns: [Int]
     private var bloomHashes: [Int: Set<UInt64>] = [:]
@@ -88,7 +90,6 @@ public final class ColumnarWriter {
         self.options = options
         self.sink = sink
         footer = Footer(schema: schema, sortColumn: sortIndex, metadata: options.metadata)
-        pending = schema.columns.map { ColumnVector(type: $0.type) }
         // Version 1 until a page uses zstd; `finish` then rewrites the byte.
         try sink.write(FormatLimits.magic + [1])
     }
@@ -132,11 +133,7 @@ public final class ColumnarWriter {
         var consumed = 0
         while consumed < n {
             let take = min(options.rowGroupRows - pendingRows, n - consumed)
-            if pendingRows == 0 && take == n {
-                pending = columns
-            } else {
-                for c in 0..<columns.count { pending[c].append(rows: consumed..<(consumed + take), of: columns[c]) }
-            }
+            pending.append((columns, consumed..<(consumed + take)))
             pendingRows += take
             consumed += take
             if pendingRows == options.rowGroupRows { try flush() }
@@ -184,11 +181,20 @@ public final class ColumnarWriter {
     }
 
     private func flush() throws {
-        var columns = pending
+        let parts = pending
         let rows = pendingRows
-        pending = schema.columns.map { ColumnVector(type: $0.type, capacity: min(options.rowGroupRows, 65_536)) }
+        pending = []
         pendingRows = 0
-        if let sort = footer.sortColumn { columns = RowSorter.sorted(columns, by: sort) }
+        let columns: [ColumnVector]
+        if footer.sortColumn == nil, parts.count == 1, parts[0].rows == 0..<parts[0].columns[0].count {
+            columns = parts[0].columns
+        } else {
+            let order = footer.sortColumn.map { RowSorter.order(parts, by: $0) }
+                ?? parts.indices.flatMap { p in parts[p].rows.map { p << 32 | $0 } }
+            columns = schema.columns.indices.map { c in
+                ColumnVector(type: schema.columns[c].type, gathering: order, from: parts.map { $0.columns[c] })
+            }
+        }
         var chunks: [ChunkEntry] = []
         for (c, column) in columns.enumerated() {
             if bloomColumns.contains(c) {
@@ -226,33 +232,34 @@ public final class ColumnarWriter {
     }
 }
 
-/// Reorders the rows of a row group by one column.
+/// Orders the rows of a row group by one column.
 enum RowSorter {
-    /// All columns permuted so that column `key` ascends (NULLs first, ties in arrival order).
-    static func sorted(_ columns: [ColumnVector], by key: Int) -> [ColumnVector] {
-        let k = columns[key]
-        let order = Array(0..<k.count).sorted { a, b in
-            let na = !k.validity[a], nb = !k.validity[b]
+    /// The rows of `parts` (chunks, and the rows of each in the row group) so that column `key` ascends (NULLs
+    /// first, ties in arrival order), as `part << 32 | row` refs for `ColumnVector(type:gathering:from:)`.
+    static func order(_ parts: [(columns: [ColumnVector], rows: Range<Int>)], by key: Int) -> [Int] {
+        let keys = parts.map { $0.columns[key] }
+        var refs: [Int] = []
+        refs.reserveCapacity(parts.reduce(0) { $0 + $1.rows.count })
+        for (p, part) in parts.enumerated() { for row in part.rows { refs.append(p << 32 | row) } }
+        // Arrival order is the order of `refs` before sorting, and refs ascend in it: ties compare refs.
+        return refs.sorted { a, b in
+            let ka = keys[a >> 32], kb = keys[b >> 32], ra = a & 0xFFFF_FFFF, rb = b & 0xFFFF_FFFF
+            let na = !ka.validity[ra], nb = !kb.validity[rb]
             if na || nb { return na && !nb ? true : (na == nb ? a < b : false) }
-            switch k.type {
+            switch ka.type {
             case .float64:
-                let x = k.doubles[a], y = k.doubles[b]
+                let x = ka.doubles[ra], y = kb.doubles[rb]
                 if x.isNaN || y.isNaN { return x.isNaN == y.isNaN ? a < b : y.isNaN }
                 return x < y || (x == y && a < b)
             case .text:
-                let x = k.utf8(a), y = k.utf8(b)
+                let x = ka.utf8(ra), y = kb.utf8(rb)
                 if x.lexicographicallyPrecedes(y) { return true }
                 if y.lexicographicallyPrecedes(x) { return false }
                 return a < b
             default:
-                let x = k.integers[a], y = k.integers[b]
+                let x = ka.integers[ra], y = kb.integers[rb]
                 return x < y || (x == y && a < b)
             }
-        }
-        return columns.map { column in
-            var out = ColumnVector(type: column.type, capacity: column.count)
-            for i in order { out.append(from: column, row: i) }
-            return out
         }
     }
 }

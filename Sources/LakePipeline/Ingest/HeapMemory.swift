@@ -2,18 +2,34 @@ internal import CMalloc
 
 /// The C heap, as far as ingest needs to steer it.
 ///
-/// Encoding a row group allocates and frees buffers of one to a few MiB (row-group columns, a sorted copy, page
-/// candidates). glibc serves them from its arenas once the first frees have raised its mmap threshold, and the
-/// freed pages stay resident between live blocks, so peak RSS drifted 20–30 MiB above the live set (119–140 MiB).
-/// Handing the free pages back keeps it flat and under 128 MiB; doing it only once more than `slack` lies free
-/// saves most of its cost, the page faults when the next chunk touches the pages again (standard day, A B A B:
-/// trimming after every chunk 97 MiB for ~1 s more CPU; with 32 MiB of slack 106 MiB for ~0.4 s; never, 119–124
-/// MiB. 10x workload with 32 MiB of slack: 115 MiB. README, "Performance").
+/// Encoding a row group allocates and frees buffers of one to a few MiB (a row group's columns, page bodies and
+/// their compressed copies), on two threads at once: the one that parses and the table writers'. With glibc's
+/// defaults each thread gets an arena of its own, freed blocks wait in the arena that made them, and the mmap
+/// threshold moves with every large free, so peak RSS drifted 20–50 MiB above the live set. Trimming the free pages
+/// back (`malloc_trim`) kept the peak under 128 MiB but cost ~300,000 page faults a standard day (each chunk
+/// touching returned pages again): a fifth of ingest's CPU. `configureForIngest()` instead gives the process one
+/// arena, so what one thread frees the other reuses, and fixed thresholds, so large blocks come from that arena
+/// and stay mapped; the live set then stays resident and the faults are gone (~20,000 a day). README,
+/// "Performance", has the policies side by side.
 enum HeapMemory {
-    /// Free bytes inside malloc's arenas that may stay resident.
-    static let slack = 32 << 20
+    /// Free bytes inside malloc's arena that may stay resident before `releaseFreePages()` hands them back: a
+    /// safety net (one arena reuses what it frees, so it rarely holds this much).
+    static let slack = 64 << 20
 
-    /// Returns whole free pages of every malloc arena to the kernel (`malloc_trim(0)`) when more than `slack` bytes
+    /// One arena; blocks under 32 MiB from the heap (never mmap'd and unmapped one by one); the top of the heap
+    /// trimmed only beyond 64 MiB free. Applied once, before ingest starts its writer threads; a no-op off glibc.
+    static func configureForIngest() {
+        _ = configured
+    }
+
+    private static let configured: Bool = {
+        _ = CMalloc_set_arena_max(1)
+        _ = CMalloc_set_mmap_threshold(32 << 20)
+        _ = CMalloc_set_trim_threshold(64 << 20)
+        return true
+    }()
+
+    /// Returns whole free pages of malloc's arenas to the kernel (`malloc_trim(0)`) when more than `slack` bytes
     /// lie free; a no-op off glibc.
     static func releaseFreePages() {
         if CMalloc_free_bytes() > slack { _ = CMalloc_trim() }

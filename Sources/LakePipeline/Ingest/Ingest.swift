@@ -133,6 +133,7 @@ extension Lake {
     /// thread, and reports come in input order.
     public func ingest(paths: [String], options: IngestOptions = IngestOptions(),
                        progress: ((BatchReport) -> Void)? = nil) throws -> [BatchReport] {
+        HeapMemory.configureForIngest()
         try recover()
         var reports: [BatchReport] = []
         var waiting: StartedBatch?
