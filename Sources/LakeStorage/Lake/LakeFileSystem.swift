@@ -25,13 +25,15 @@ public enum LakeFileSystem {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Creates a folder and its parents.
+    /// Creates a folder and its parents; safe when another thread or process creates them at the same time. Tries
+    /// the folder itself first, so one that exists costs one call, not one per component.
     public static func makeDirectories(_ path: String) throws {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw error("mkdir", current) }
-        }
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw error("mkdir", path) }
+        let up = parent(of: path)
+        guard !up.isEmpty, up != path, up != "/", up != "." else { throw error("mkdir", path) }
+        try makeDirectories(up)
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw error("mkdir", path) }
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
