@@ -92,21 +92,6 @@ public struct ColumnVector: Sendable, Equatable {
         }
     }
 
-    /// Appends rows `range` of `other` (same type) in one copy per array: NULL rows carry their placeholders over.
-    public mutating func append(rows range: Range<Int>, of other: ColumnVector) {
-        precondition(other.type == type)
-        validity.append(contentsOf: other.validity[range])
-        switch type {
-        case .float64: doubles.append(contentsOf: other.doubles[range])
-        case .text:
-            let base = other.offsets[range.lowerBound]
-            let shift = bytes.count - base
-            bytes.append(contentsOf: other.bytes[base..<other.offsets[range.upperBound]])
-            offsets.append(contentsOf: other.offsets[(range.lowerBound + 1)..<(range.upperBound + 1)].lazy.map { $0 + shift })
-        default: integers.append(contentsOf: other.integers[range])
-        }
-    }
-
     /// The rows `refs` names, in that order, from `parts` (vectors of this type): each ref is
     /// `part << 32 | row`. Every array is allocated once at its final size, so a row group gathered from the
     /// chunks it arrived in costs one copy of its values, not a copy and then a sorted copy grown by doubling.

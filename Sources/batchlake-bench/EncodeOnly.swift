@@ -24,7 +24,9 @@ enum EncodeOnly {
             let run = try ChildProcess.run([batchlake, "ingest", "--lake", lake, "--catalog",
                                             "\(work)/catalog-encode/catalog.sqlite", workload], workDirectory: work)
             guard run.status == 0 else { fail("batchlake ingest failed (\(run.status)):\n\(run.stderr)") }
-            FileManager.default.createFile(atPath: lake + "/.complete", contents: Data())
+            if !FileManager.default.createFile(atPath: lake + "/.complete", contents: Data()) {
+                progress("could not mark \(lake) complete; the next run ingests it again")
+            }
         }
     }
 

@@ -150,7 +150,9 @@ if !FileManager.default.fileExists(atPath: workload + "/.complete") {
     _ = try Generator.generate(GeneratorOptions(
         outputDirectory: workload, hours: hours, perHour: perHour, seed: 42,
         start: PartitionKey(year: 2019, month: 1, day: 13, hour: 0)))
-    FileManager.default.createFile(atPath: workload + "/.complete", contents: Data())
+    if !FileManager.default.createFile(atPath: workload + "/.complete", contents: Data()) {
+        progress("could not mark \(workload) complete; the next run generates it again")
+    }
 }
 let batches = treeFiles(workload, suffix: ".zip")
 var jsonBytes: Int64 = 0

@@ -9,20 +9,24 @@ struct ColumnVectorTests {
         [.double(1.5), .null, .double(-0.0), .double(.infinity), .null, .double(2)],
     ]
 
-    @Test("appending a range of rows equals appending them one by one, after rows already there",
-          arguments: [0..<0, 0..<6, 1..<5, 4..<6, 5..<6])
-    func appendRange(range: Range<Int>) {
+    @Test("gathering rows from several vectors equals appending them one by one, in the order given",
+          arguments: [[Int](), [0, 1, 2, 3, 4, 5], [5, 0, 4, 1, 3, 2], [2, 2, 4, 4], [1, 4]])
+    func gather(rows: [Int]) {
         for (values, type) in zip(ColumnVectorTests.values, [ColumnType.text, .int64, .float64]) {
-            var source = ColumnVector(type: type)
-            for v in values { source.append(v) }
-            var bulk = ColumnVector(type: type)
-            var oneByOne = ColumnVector(type: type)
-            bulk.append(values[2])  // a row already in place shifts the text offsets
-            oneByOne.append(values[2])
-            bulk.append(rows: range, of: source)
-            for row in range { oneByOne.append(from: source, row: row) }
-            #expect(bulk == oneByOne, "\(type) \(range)")
-            #expect((0..<bulk.count).map { bulk.value(at: $0) } == [values[2]] + range.map { values[$0] })
+            // Two parts: the values, and the same values backwards (so a ref's part matters).
+            var first = ColumnVector(type: type), second = ColumnVector(type: type)
+            for v in values { first.append(v) }
+            for v in values.reversed() { second.append(v) }
+            var refs: [Int] = [], oneByOne = ColumnVector(type: type), expected: [Value] = []
+            for (k, row) in rows.enumerated() {
+                let part = k % 2
+                refs.append(part << 32 | row)
+                oneByOne.append(from: part == 0 ? first : second, row: row)
+                expected.append(part == 0 ? values[row] : values[values.count - 1 - row])
+            }
+            let gathered = ColumnVector(type: type, gathering: refs, from: [first, second])
+            #expect(gathered == oneByOne, "\(type) \(rows)")
+            #expect((0..<gathered.count).map { gathered.value(at: $0) } == expected)
         }
     }
 }

@@ -37,9 +37,9 @@ final class TableOutput {
     var csvKey: String { writers.csvKey }
     var columnarKey: String { writers.columnarKey }
 
-    /// Value bytes a columnar row group holds at most (the writer keeps one row group, and a sorted copy of it, in
-    /// memory). A 500-record hour of the bundled spec's `flats` (~10 MB) stays one row group; an hour of 5,000
-    /// records becomes several, so memory stays flat in batch size.
+    /// Value bytes a columnar row group holds at most (the writer keeps the chunks of one row group, and the
+    /// sorted copy it gathers from them, in memory). A 500-record hour of the bundled spec's `flats` (~11 MB)
+    /// becomes 2 row groups, an hour of 5,000 records 17, so memory stays flat in batch size.
     static let rowGroupBytes = 6 << 20
 
     /// zstd level for the pages of dimension tables. They are small (an hour of `agency` is ~8 KB of `.bcol`), so a
