@@ -38,11 +38,9 @@ public enum Zstd {
         }
         let bound = ZSTD_compressBound(input.count)
         guard ZSTD_isError(bound) == 0 else { throw ZstdError(message: "input of \(input.count) bytes is too large", context: "compress") }
-        // Not zero-filled: zstd writes what it returns, and only that part is copied out.
-        var written = 0
-        let out = try [UInt8](unsafeUninitializedCapacity: bound) { dst, count in
-            written = try check(ZSTD_compress2(context, dst.baseAddress, dst.count, input.baseAddress, input.count), "compress")
-            count = written
+        var out = [UInt8](repeating: 0, count: bound)
+        let written = try out.withUnsafeMutableBytes { dst in
+            try check(ZSTD_compress2(context, dst.baseAddress, dst.count, input.baseAddress, input.count), "compress")
         }
         // A copy of the frame alone: trimming the bound-sized buffer would keep its whole capacity (a 4 MiB page
         // held while its other candidate bodies are compressed).
