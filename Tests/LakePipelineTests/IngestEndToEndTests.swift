@@ -146,6 +146,42 @@ struct IngestEndToEndTests {
         #expect(try duckdbCount(lake: dir.file("lake"), table: "flats", where: "listing_id = '4' and free_from = 'sofort' and free_from_date is null") == 1)
     }
 
+    @Test("a dimension key repeated in a batch keeps the newest version's row; later batches write it only when it changed")
+    func dimensionRowsWithinAndAcrossBatches() throws {
+        let dir = TemporaryDirectory("dimensions")
+        let good = try String(contentsOfFile: fixtureRecordPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        /// The real record as another listing of the same agency, modified at `time`, the agency named `company`.
+        func record(id: Int, time: String, company: String) -> String {
+            good.replacingOccurrences(of: "\"id\": \"56906504\"", with: "\"id\": \"\(id)\"")
+                .replacingOccurrences(of: "2019-01-12T11:32:11.975Z", with: time)
+                .replacingOccurrences(of: "MI-KA Immobilien GmbH", with: company)
+        }
+        func batch(_ hour: Int, _ lines: [String]) -> String {
+            let path = dir.file("immobilienscout24_berlin_20190113_\(hour < 10 ? "0" : "")\(hour).jsonl")
+            FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: "\n").utf8))
+            return path
+        }
+        let lake = try Lake(root: dir.file("lake"), catalogPath: dir.file("c.sqlite"))
+        // Within one batch the newest version wins, whatever the order of the lines.
+        let first = try lake.ingest(paths: [batch(1, [
+            record(id: 1, time: "2019-01-12T10:00:00Z", company: "Old Name"),
+            record(id: 2, time: "2019-01-12T12:00:00Z", company: "Newest Name"),
+            record(id: 3, time: "2019-01-12T11:00:00Z", company: "Middle Name"),
+        ])])
+        #expect(first.first?.rowsByTable["flats"] == 3)
+        #expect(first.first?.rowsByTable["agency"] == 1)
+        #expect(try duckdbRow(lake: dir.file("lake"), table: "agency", where: "agency_id = '001.377811'")["company"]
+                == "Newest Name")
+        // The same agency row again: nothing new to write. A changed one: written once more.
+        let second = try lake.ingest(paths: [batch(2, [record(id: 4, time: "2019-01-12T13:00:00Z", company: "Newest Name")])])
+        #expect(second.first?.rowsByTable["agency"] == 0)
+        let third = try lake.ingest(paths: [batch(3, [record(id: 5, time: "2019-01-12T14:00:00Z", company: "Renamed")])])
+        #expect(third.first?.rowsByTable["agency"] == 1)
+        #expect(try duckdbCount(lake: dir.file("lake"), table: "agency") == 2)
+        #expect(try duckdbCount(lake: dir.file("lake"), table: "agency", where: "company = 'Renamed' and hour = 3") == 1)
+    }
+
     @Test("a truncated ZIP is refused with a clear error and leaves nothing a reader could take for committed")
     func truncatedZip() throws {
         let dir = TemporaryDirectory("truncated")

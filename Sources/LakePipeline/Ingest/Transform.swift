@@ -180,27 +180,26 @@ extension Lake {
 
         // Dimensions: rows first seen or changed, compared with what the lake holds.
         for (t, table) in compiled.tables.enumerated() where table.kind == .dimension {
-            let rows = transformer.dimensions[t] ?? [:]
-            var vectors = table.columns.map { ColumnVector(type: $0.type, capacity: rows.count) }
-            var emitted = 0
-            let keys = rows.keys.sorted()
+            let pending = transformer.dimensions[t] ?? PendingDimensionRows(types: table.columns.map(\.type))
+            let keys = pending.winners.keys.sorted()
             let states = try IngestProfile.measure(.catalog) {
                 try catalog.dimensionStates(table: table.name, naturalKeys: keys)
             }
+            var rows: [Int] = []
             for key in keys {
-                let row = rows[key]!
-                if let state = states[key], state.rowHash == row.hash, state.batchID != supersedes {
+                let winner = pending.winners[key]!
+                let hash = RecordTransformer.hashText(winner.hash)
+                if let state = states[key], state.rowHash == hash, state.batchID != supersedes {
                     continue
                 }
-                for (c, value) in row.values.enumerated() { vectors[c].append(value) }
-                result.dimensionKeys.append(DimensionKey(table: table.name, naturalKey: key, rowHash: row.hash))
-                emitted += 1
+                rows.append(winner.row)
+                result.dimensionKeys.append(DimensionKey(table: table.name, naturalKey: key, rowHash: hash))
             }
             let output = TableOutput(table: table, partition: partition, fileID: batchID + "-" + table.name,
                                      layout: layout, batchID: batchID)
-            try output.append(vectors)
+            try output.append(pending.columns.map { ColumnVector(type: $0.type, gathering: rows, from: [$0]) })
             result.files += try output.finish(now: now)
-            result.rowsByTable[table.name] = emitted
+            result.rowsByTable[table.name] = rows.count
         }
         result.invalidValues = transformer.invalidCounts
         result.files += try IngestProfile.measure(.quarantine) {

@@ -2,12 +2,31 @@ import LakeCatalog
 import LakeCore
 import LakeJSON
 
-/// A dimension row waiting for the end of the batch: its values, a content hash, and the fact version that
-/// brought it (the newest wins when a key repeats within a batch).
-struct PendingDimensionRow {
-    var values: [Value]
-    var hash: String
-    var versionAt: Int64
+/// A dimension table's rows waiting for the end of the batch: kept in columns (a few bytes of overhead a value,
+/// where an array of `Value`s per row held a `String` each and took ~3x the memory: 10 MiB of peak RSS on the 10x
+/// workload), with an index from natural key to the row that wins so far. When a key repeats within a batch, the
+/// row of the newest listing version wins; rows it replaces stay in the columns unreferenced until the batch ends.
+struct PendingDimensionRows {
+    /// A key's winning row: its index in `columns`, its content hash, and the fact version that brought it.
+    struct Winner {
+        var row: Int
+        var hash: UInt64
+        var versionAt: Int64
+    }
+
+    private(set) var columns: [ColumnVector]
+    private(set) var winners: [String: Winner] = [:]
+
+    init(types: [ColumnType]) {
+        columns = types.map { ColumnVector(type: $0) }
+    }
+
+    /// Keeps `values` as `key`'s row unless the batch already holds a row of a newer version for it.
+    mutating func offer(key: String, values: [Value], versionAt: Int64) {
+        if let existing = winners[key], existing.versionAt > versionAt { return }
+        winners[key] = Winner(row: columns[0].count, hash: RecordTransformer.hash(values), versionAt: versionAt)
+        for (c, value) in values.enumerated() { columns[c].append(value) }
+    }
 }
 
 /// Applies the compiled spec to one line at a time: validates, types, and appends the fact row to column
@@ -30,8 +49,8 @@ final class RecordTransformer {
     private let decoder = FieldDecoder()
     /// The fact table's rows for the current row group.
     private(set) var factColumns: [ColumnVector]
-    /// Dimension rows by table index, then natural key.
-    private(set) var dimensions: [Int: [String: PendingDimensionRow]] = [:]
+    /// Dimension rows by table index.
+    private(set) var dimensions: [Int: PendingDimensionRows] = [:]
     /// NULLs produced by values that did not parse, per `table.column`.
     private(set) var invalidCounts: [String: Int] = [:]
     private var versionsInBatch = Set<ListingVersionKey>()
@@ -44,7 +63,9 @@ final class RecordTransformer {
         self.slots = Array(repeating: nil, count: compiled.fieldTable.count)
         self.factColumns = compiled.tables[compiled.factIndex].columns.map { ColumnVector(type: $0.type) }
         self.isKnown = isKnown
-        for (t, table) in compiled.tables.enumerated() where table.kind == .dimension { dimensions[t] = [:] }
+        for (t, table) in compiled.tables.enumerated() where table.kind == .dimension {
+            dimensions[t] = PendingDimensionRows(types: table.columns.map(\.type))
+        }
     }
 
     var factRowCount: Int { factColumns.first?.count ?? 0 }
@@ -147,10 +168,7 @@ final class RecordTransformer {
             }
             guard complete else { continue }
             let key = table.keyColumns.map { values[$0].description }.joined(separator: "\u{1f}")
-            // When a key repeats within the batch, the row of the newest listing version wins.
-            let row = PendingDimensionRow(values: values, hash: RecordTransformer.hash(values), versionAt: modifiedAt)
-            if let existing = dimensions[t]?[key], existing.versionAt > modifiedAt { continue }
-            dimensions[t]![key] = row
+            dimensions[t]!.offer(key: key, values: values, versionAt: modifiedAt)
         }
         return .added(version)
     }
@@ -176,7 +194,7 @@ final class RecordTransformer {
     }
 
     /// FNV-1a 64 over the values' canonical text, NULL marked apart from the empty string.
-    static func hash(_ values: [Value]) -> String {
+    static func hash(_ values: [Value]) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for value in values {
             if let text = ValueFormatter.text(value) {
@@ -187,7 +205,12 @@ final class RecordTransformer {
                 h = (h ^ 0x1f) &* 0x0000_0100_0000_01b3
             }
         }
-        let hex = String(h, radix: 16)
+        return h
+    }
+
+    /// A row hash as the catalog keeps it: 16 lowercase hex digits.
+    static func hashText(_ hash: UInt64) -> String {
+        let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
