@@ -198,9 +198,10 @@ public final class Deflater {
 
 /// One-shot helpers for small buffers (pages, tests).
 public enum Zlib {
+    /// Uses this thread's stream for the framing and level (`ThreadDeflaters`), reset for each call.
     public static func compress(_ bytes: [UInt8], format: DeflateFormat = .raw,
                                 level: Int32 = 6) throws -> [UInt8] {
-        let deflater = try Deflater(format: format, level: level, chunkSize: 64 * 1024)
+        let deflater = try ThreadDeflaters.deflater(format: format, level: level)
         var out: [UInt8] = []
         try bytes.withUnsafeBytes { input in
             try deflater.deflate(input, finish: true) { out.append(contentsOf: $0) }
