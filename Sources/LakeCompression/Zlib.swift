@@ -1,3 +1,4 @@
+internal import CDeflate
 internal import CZlib
 
 /// The framing around a deflate stream.
@@ -29,18 +30,12 @@ public struct ZlibError: Error, Sendable, CustomStringConvertible {
 
 /// CRC-32 with the IEEE polynomial, as zlib, ZIP, gzip and our columnar format use it.
 public enum CRC32 {
-    /// Extends `crc` over `bytes`. The corresponding C function is `crc32`.
+    /// Extends `crc` over `bytes` with libdeflate's `libdeflate_crc32`, the same function as zlib's `crc32` at
+    /// ~4x its speed here (9.5 against 2.3 GB/s on one core). Ingest checks the CRC of every byte it inflates, on
+    /// the thread that also parses: with zlib's that was 0.22 s of its ~2 s a standard day.
     public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
-        var value = UInt(crc)
-        var offset = 0
-        // crc32 takes a 32-bit length.
-        while offset < bytes.count {
-            let n = min(bytes.count - offset, 1 << 30)
-            value = CZlib.crc32(value, base.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(n))
-            offset += n
-        }
-        return UInt32(truncatingIfNeeded: value)
+        return libdeflate_crc32(crc, base, bytes.count)
     }
 
     public static func checksum(_ bytes: [UInt8]) -> UInt32 {
@@ -49,6 +44,24 @@ public enum CRC32 {
 
     public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         bytes.withUnsafeBytes { update(0, $0) }
+    }
+}
+
+/// The framing of a one-member gzip file (RFC 1952) around a raw deflate stream, for writers that compute the
+/// CRC-32 themselves (`CRC32`, ~4x faster than the one zlib runs inside a `.gzip` deflater). At levels 1–9 the
+/// bytes are those zlib writes (no name, no time, OS "Unix"); at level 0 zlib cuts its stored blocks elsewhere.
+public enum GzipFrame {
+    /// The 10-byte header zlib's deflate writes at `level` (its XFL byte: 2 at level 9, 4 below level 2, else 0).
+    public static func header(level: Int32) -> [UInt8] {
+        let extraFlags: UInt8 = level == 9 ? 2 : (level < 2 ? 4 : 0)
+        return [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, extraFlags, 3]
+    }
+
+    /// The 8-byte trailer: CRC-32 of the uncompressed bytes and their count modulo 2^32, little-endian.
+    public static func trailer(crc: UInt32, size: Int64) -> [UInt8] {
+        let length = UInt32(truncatingIfNeeded: size)
+        return (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) }
+            + (0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }
     }
 }
 

@@ -47,3 +47,18 @@ struct ZlibTests {
         }
     }
 }
+
+@Suite("gzip framing of our own")
+struct GzipFrameTests {
+    @Test("raw deflate in GzipFrame is byte for byte zlib's gzip stream, and gunzips", arguments: [Int32(1), 2, 3, 6, 9])
+    func sameBytesAsZlib(level: Int32) throws {
+        var rng = SystemRandomNumberGenerator()
+        for input in [[UInt8](), Array("id,name\n1,\"a \"\"b\"\"\"\n".utf8),
+                      (0..<200_000).map { _ in UInt8.random(in: 0...9, using: &rng) }] {
+            let framed = GzipFrame.header(level: level) + (try Zlib.compress(input, format: .raw, level: level))
+                + GzipFrame.trailer(crc: CRC32.checksum(input), size: Int64(input.count))
+            #expect(framed == (try Zlib.compress(input, format: .gzip, level: level)), "level \(level), \(input.count) bytes")
+            #expect(try Zlib.decompress(framed, format: .gzip) == input)
+        }
+    }
+}
