@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import Testing
 @testable import LakeCompression
 
@@ -50,15 +52,50 @@ struct ZlibTests {
 
 @Suite("gzip framing of our own")
 struct GzipFrameTests {
-    @Test("raw deflate in GzipFrame is byte for byte zlib's gzip stream, and gunzips", arguments: [Int32(1), 2, 3, 6, 9])
+    /// zlib's own gzip stream of `input` at `level` (Python's zlib module, the same C library), as bytes.
+    private static func zlibGzip(_ input: [UInt8], level: Int32) throws -> [UInt8] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gzip-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: Data(input))
+        let hex = try python("""
+            import sys, zlib
+            c = zlib.compressobj(int(sys.argv[2]), zlib.DEFLATED, 31)
+            print((c.compress(open(sys.argv[1], 'rb').read()) + c.flush()).hex())
+            """, arguments: [path, String(level)]).trimmingCharacters(in: .whitespacesAndNewlines)
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
+    }
+
+    @Test("a gzip Deflater, whose framing and CRC are ours, writes byte for byte zlib's gzip stream, in one call or many",
+          arguments: [Int32(1), 2, 3, 6, 9])
     func sameBytesAsZlib(level: Int32) throws {
         var rng = SystemRandomNumberGenerator()
         for input in [[UInt8](), Array("id,name\n1,\"a \"\"b\"\"\"\n".utf8),
                       (0..<200_000).map { _ in UInt8.random(in: 0...9, using: &rng) }] {
-            let framed = GzipFrame.header(level: level) + (try Zlib.compress(input, format: .raw, level: level))
-                + GzipFrame.trailer(crc: CRC32.checksum(input), size: Int64(input.count))
-            #expect(framed == (try Zlib.compress(input, format: .gzip, level: level)), "level \(level), \(input.count) bytes")
-            #expect(try Zlib.decompress(framed, format: .gzip) == input)
+            let reference = try Self.zlibGzip(input, level: level)
+            #expect(try Zlib.compress(input, format: .gzip, level: level) == reference, "level \(level), \(input.count) bytes")
+            // Streamed in pieces of 7,777 bytes, through a deflater used once before and reset.
+            let deflater = try Deflater(format: .gzip, level: level, chunkSize: 4096)
+            try [UInt8](repeating: 65, count: 1000).withUnsafeBytes { try deflater.deflate($0, finish: true) { _ in } }
+            deflater.reset()
+            var streamed: [UInt8] = []
+            var start = 0
+            repeat {
+                let end = min(input.count, start + 7777)
+                try input[start..<end].withUnsafeBytes { piece in
+                    try deflater.deflate(piece, finish: end == input.count) { streamed.append(contentsOf: $0) }
+                }
+                start = end
+            } while start < input.count
+            #expect(streamed == reference, "streamed, level \(level), \(input.count) bytes")
+            #expect(deflater.totalOut == Int64(reference.count))
+            #expect(try Zlib.decompress(streamed, format: .gzip) == input)
         }
     }
 }
