@@ -24,26 +24,18 @@ static inline size_t CMalloc_free_bytes(void) {
     return 0;
 #endif
 }
-// glibc's mallopt for the three settings ingest steers; returns 1 on success. Elsewhere a no-op that returns 0.
-static inline int CMalloc_set_arena_max(int value) {
+// The mallopt settings ingest steers (HeapMemory in LakePipeline).
+typedef enum { CMalloc_arenaMax, CMalloc_mmapThreshold, CMalloc_trimThreshold } CMalloc_setting;
+
+// glibc's mallopt for one of those settings; returns 1 on success. Elsewhere a no-op that returns 0.
+static inline int CMalloc_set(CMalloc_setting setting, int value) {
 #if defined(__GLIBC__)
-    return mallopt(M_ARENA_MAX, value);
-#else
-    return 0;
+    switch (setting) {
+    case CMalloc_arenaMax: return mallopt(M_ARENA_MAX, value);
+    case CMalloc_mmapThreshold: return mallopt(M_MMAP_THRESHOLD, value);
+    case CMalloc_trimThreshold: return mallopt(M_TRIM_THRESHOLD, value);
+    }
 #endif
-}
-static inline int CMalloc_set_mmap_threshold(int bytes) {
-#if defined(__GLIBC__)
-    return mallopt(M_MMAP_THRESHOLD, bytes);
-#else
     return 0;
-#endif
-}
-static inline int CMalloc_set_trim_threshold(int bytes) {
-#if defined(__GLIBC__)
-    return mallopt(M_TRIM_THRESHOLD, bytes);
-#else
-    return 0;
-#endif
 }
 #endif

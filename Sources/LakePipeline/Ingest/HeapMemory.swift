@@ -23,9 +23,9 @@ enum HeapMemory {
     }
 
     private static let configured: Bool = {
-        _ = CMalloc_set_arena_max(1)
-        _ = CMalloc_set_mmap_threshold(32 << 20)
-        _ = CMalloc_set_trim_threshold(64 << 20)
+        _ = CMalloc_set(CMalloc_arenaMax, 1)
+        _ = CMalloc_set(CMalloc_mmapThreshold, 32 << 20)
+        _ = CMalloc_set(CMalloc_trimThreshold, 64 << 20)
         return true
     }()
 
