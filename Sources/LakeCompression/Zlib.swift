@@ -1,4 +1,3 @@
-internal import CDeflate
 internal import CZlib
 
 /// The framing around a deflate stream.
@@ -19,32 +18,14 @@ public enum DeflateFormat: Sendable {
     }
 }
 
-/// A zlib failure: the C return code, zlib's own message and our context.
-public struct ZlibError: Error, Sendable, CustomStringConvertible {
+/// A failure of zlib or ISA-L: the C return code, the library's message and our context.
+public struct DeflateError: Error, Sendable, CustomStringConvertible {
     public var code: Int32
     public var message: String
+    /// The library and call, such as `zlib deflate` or `igzip inflate`.
     public var context: String
 
-    public var description: String { "zlib \(context) failed: \(message) (code \(code))" }
-}
-
-/// CRC-32 with the IEEE polynomial, as zlib, ZIP, gzip and our columnar format use it.
-public enum CRC32 {
-    /// Extends `crc` over `bytes` with libdeflate's `libdeflate_crc32`, the same function as zlib's `crc32` at
-    /// ~4x its speed here (9.5 against 2.3 GB/s on one core). Ingest checks the CRC of every byte it inflates, on
-    /// the thread that also parses: with zlib's that was 0.22 s of its ~2 s a standard day.
-    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
-        return libdeflate_crc32(crc, base, bytes.count)
-    }
-
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBytes { update(0, $0) }
-    }
-
-    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        bytes.withUnsafeBytes { update(0, $0) }
-    }
+    public var description: String { "\(context) failed: \(message) (code \(code))" }
 }
 
 /// The framing of a one-member gzip file (RFC 1952) around a raw deflate stream, as `Deflater` writes it for
@@ -61,84 +42,6 @@ enum GzipFrame {
         let length = UInt32(truncatingIfNeeded: size)
         return (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) }
             + (0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }
-    }
-}
-
-/// A streaming inflater that owns one `z_stream` at a stable heap address.
-///
-/// Not `Sendable`: one owner at a time.
-public final class Inflater {
-    private let stream: UnsafeMutablePointer<z_stream>
-    private var output: [UInt8]
-    public private(set) var isFinished = false
-    public private(set) var totalOut: Int64 = 0
-    public let format: DeflateFormat
-
-    /// - Parameter chunkSize: size of the output buffer handed to `sink` at a time.
-    public init(format: DeflateFormat, chunkSize: Int = 256 * 1024) throws {
-        self.format = format
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        output = [UInt8](repeating: 0, count: chunkSize)
-        let code = CZlib_inflateInit2(stream, format.windowBits)
-        guard code == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw ZlibError(code: code, message: "cannot initialise", context: "inflateInit2")
-        }
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-    }
-
-    /// Resets for a new stream (the next member of a concatenated gzip file).
-    public func reset() throws {
-        let code = inflateReset(stream)
-        guard code == Z_OK else { throw ZlibError(code: code, message: "cannot reset", context: "inflateReset") }
-        isFinished = false
-    }
-
-    /// Inflates from `input` until it is used up or the stream ends, handing output to `sink` in chunks.
-    /// - Returns: the number of input bytes consumed (less than `input.count` only when the stream ended).
-    /// - Throws: `ZlibError` on corrupt data; whatever `sink` throws.
-    @discardableResult
-    public func inflate(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        guard !isFinished else { return 0 }
-        let base = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        stream.pointee.next_in = base
-        stream.pointee.avail_in = uInt(input.count)
-        defer {
-            stream.pointee.next_in = nil
-            stream.pointee.avail_in = 0
-        }
-        while true {
-            let (code, produced) = output.withUnsafeMutableBytes { out -> (Int32, Int) in
-                stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(out.count)
-                let code = CZlib.inflate(stream, Z_NO_FLUSH)
-                return (code, out.count - Int(stream.pointee.avail_out))
-            }
-            if produced > 0 {
-                totalOut += Int64(produced)
-                try output.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
-            }
-            switch code {
-            case Z_STREAM_END:
-                isFinished = true
-                return input.count - Int(stream.pointee.avail_in)
-            case Z_OK:
-                if stream.pointee.avail_in == 0 && produced < output.count { return input.count }
-            case Z_BUF_ERROR:
-                // No progress possible: needs more input.
-                return input.count - Int(stream.pointee.avail_in)
-            default:
-                let message = stream.pointee.msg.map { String(cString: $0) } ?? "invalid compressed data"
-                throw ZlibError(code: code, message: message, context: "inflate")
-            }
-        }
     }
 }
 
@@ -170,7 +73,7 @@ public final class Deflater {
         guard code == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
-            throw ZlibError(code: code, message: "cannot initialise", context: "deflateInit2")
+            throw DeflateError(code: code, message: "cannot initialise", context: "zlib deflateInit2")
         }
     }
 
@@ -214,7 +117,7 @@ public final class Deflater {
             }
             guard code == Z_OK || code == Z_BUF_ERROR else {
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "deflate failed"
-                throw ZlibError(code: code, message: message, context: "deflate")
+                throw DeflateError(code: code, message: message, context: "zlib deflate")
             }
             if !finish && stream.pointee.avail_in == 0 && produced < output.count { return }
         }
@@ -249,7 +152,7 @@ public enum Zlib {
     }
 
     /// Inflates a complete stream, refusing to produce more than `limit` bytes.
-    /// - Throws: `ZlibError` on corrupt data, on output past `limit`, on a stream that ends early, or on bytes
+    /// - Throws: `DeflateError` on corrupt data, on output past `limit`, on a stream that ends early, or on bytes
     ///   after the end of the stream (every byte of a page must be accounted for; docs/FORMAT.md).
     public static func decompress(_ bytes: [UInt8], format: DeflateFormat = .raw,
                                   limit: Int = Int.max) throws -> [UInt8] {
@@ -258,17 +161,17 @@ public enum Zlib {
         let consumed = try bytes.withUnsafeBytes { input in
             try inflater.inflate(input) { chunk in
                 guard out.count + chunk.count <= limit else {
-                    throw ZlibError(code: -5, message: "output exceeds the declared \(limit) bytes", context: "inflate")
+                    throw DeflateError(code: -5, message: "output exceeds the declared \(limit) bytes", context: "igzip inflate")
                 }
                 out.append(contentsOf: chunk)
             }
         }
         guard inflater.isFinished else {
-            throw ZlibError(code: -5, message: "compressed stream is truncated", context: "inflate")
+            throw DeflateError(code: -5, message: "compressed stream is truncated", context: "igzip inflate")
         }
         guard consumed == bytes.count else {
-            throw ZlibError(code: -3, message: "\(bytes.count - consumed) bytes follow the end of the compressed stream",
-                            context: "inflate")
+            throw DeflateError(code: -3, message: "\(bytes.count - consumed) bytes follow the end of the compressed stream",
+                            context: "igzip inflate")
         }
         return out
     }

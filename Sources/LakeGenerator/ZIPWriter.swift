@@ -142,7 +142,7 @@ public final class ZIPWriter {
     }
 
     /// Appends bytes to the open member.
-    /// - Throws: `LakeError` on I/O failure, `ZlibError` if deflate fails.
+    /// - Throws: `LakeError` on I/O failure, `DeflateError` if deflate fails.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         precondition(current != nil, "write without an open member")
         current!.crc = CRC32.update(current!.crc, bytes)

@@ -3,7 +3,7 @@ import LakeCompression
 
 /// Streams the decompressed bytes of a gzip file, including files of several concatenated gzip members.
 ///
-/// zlib checks each member's CRC-32 and length trailer. A file that ends inside a member is refused as
+/// igzip checks each member's CRC-32 and length trailer. A file that ends inside a member is refused as
 /// truncated; bytes after a member that do not start another gzip member are refused as corrupt.
 struct GzipReader {
     let file: InputFileDescriptor
@@ -16,7 +16,7 @@ struct GzipReader {
         let inflater: Inflater
         do {
             inflater = try Inflater(format: .gzip, chunkSize: chunkSize)
-        } catch let error as ZlibError {
+        } catch let error as DeflateError {
             throw LakeError(.internalError, "cannot set up inflate", location: InputLocation(file: file.path),
                             cause: error)
         }
@@ -25,6 +25,7 @@ struct GzipReader {
         var offset: Int64 = 0
         var members = 0
         var inMember = false
+        var memberStart: Int64 = 0
         while true {
             let n = try file.read(into: buffer, at: offset)
             if n == 0 { break }
@@ -36,11 +37,12 @@ struct GzipReader {
                 if !inMember {
                     inMember = true
                     members += 1
+                    memberStart = offset
                 }
                 let used: Int
                 do {
                     used = try inflater.inflate(chunk, sink: body)
-                } catch let error as ZlibError {
+                } catch let error as DeflateError {
                     throw LakeError(
                         .badInput, members > 1 && error.message.contains("header")
                             ? "gzip file has bytes after member \(members - 1) that are not another gzip member"
@@ -62,6 +64,12 @@ struct GzipReader {
             throw LakeError(.badInput, "gzip file is empty", remedy: "re-upload the file; was the upload cut short?",
                             location: InputLocation(file: file.path, byteOffset: 0))
         }
+        if try inMember && members > 1 && !startsLikeGzip(at: memberStart) {
+            // igzip waits for a whole header before judging it: a few stray bytes only look truncated.
+            throw LakeError(.badInput, "gzip file has bytes after member \(members - 1) that are not another gzip member",
+                            remedy: "the file is damaged; re-upload or recreate it",
+                            location: InputLocation(file: file.path, byteOffset: memberStart))
+        }
         guard !inMember else {
             throw LakeError(
                 .badInput, "truncated gzip: the file ends inside compressed member \(members)",
@@ -71,10 +79,18 @@ struct GzipReader {
         return (offset, members)
     }
 
+    /// Whether the bytes at `offset` begin with gzip's magic number (or are too few to tell).
+    private func startsLikeGzip(at offset: Int64) throws -> Bool {
+        let magic = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
+        defer { magic.deallocate() }
+        let n = try file.read(into: magic, at: offset)
+        return n < 2 ? n == 0 || magic[0] == 0x1f : magic[0] == 0x1f && magic[1] == 0x8b
+    }
+
     private func reset(_ inflater: Inflater, at offset: Int64) throws {
         do {
             try inflater.reset()
-        } catch let error as ZlibError {
+        } catch let error as DeflateError {
             throw LakeError(.internalError, "cannot reset inflate",
                             location: InputLocation(file: file.path, byteOffset: offset), cause: error)
         }

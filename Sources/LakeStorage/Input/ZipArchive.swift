@@ -206,7 +206,7 @@ final class ZipArchive {
                 offset += UInt64(want)
                 do {
                     try inflater.inflate(chunk, sink: sink)
-                } catch let error as ZlibError {
+                } catch let error as DeflateError {
                     throw Self.error(file, "member \(member.label) has corrupt deflate data", member: member,
                                      offset: headerOffset, remedy: "the archive is corrupt; recreate it",
                                      cause: error)
@@ -248,7 +248,7 @@ final class ZipArchive {
             let made = try Inflater(format: .raw, chunkSize: chunkSize)
             inflater = made
             return made
-        } catch let error as ZlibError {
+        } catch let error as DeflateError {
             throw LakeError(.internalError, "cannot set up inflate", location: Self.location(file, member, nil),
                             cause: error)
         }
