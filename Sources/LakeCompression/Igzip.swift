@@ -231,3 +231,16 @@ public final class IgzipDeflater {
         start()
     }
 }
+
+/// One-shot igzip for small buffers (page candidates).
+public enum Igzip {
+    /// Raw deflate of `bytes` at igzip's `level`, with this thread's stream (`ThreadDeflaters`).
+    public static func compress(_ bytes: [UInt8], level: Int32 = 2) throws -> [UInt8] {
+        let deflater = try ThreadDeflaters.igzip(level: level)
+        var out: [UInt8] = []
+        try bytes.withUnsafeBytes { input in
+            try deflater.deflate(input, finish: true) { out.append(contentsOf: $0) }
+        }
+        return out
+    }
+}

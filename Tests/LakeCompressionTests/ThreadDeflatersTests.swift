@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LakeCompression
 
-/// `Zlib.compress` reuses a deflater per thread; what it writes must not depend on what the thread compressed before.
+/// `Zlib.compress` and `Igzip.compress` reuse a deflater per thread; what it writes must not depend on what the thread compressed before.
 @Suite("per-thread deflaters")
 struct ThreadDeflatersTests {
     /// The call as a new thread makes it: with a fresh deflater.
@@ -32,6 +32,12 @@ struct ThreadDeflatersTests {
                     let fresh = try Self.onNewThread { try Zlib.compress(input, format: format, level: level) }
                     #expect(reused == fresh, "\(format) level \(level), input \(i), round \(round)")
                     #expect(try Zlib.decompress(reused, format: format) == input)
+                }
+                for level in IgzipDeflater.levels {
+                    let reused = try Igzip.compress(input, level: level)
+                    let fresh = try Self.onNewThread { try Igzip.compress(input, level: level) }
+                    #expect(reused == fresh, "igzip level \(level), input \(i), round \(round)")
+                    #expect(try Zlib.decompress(reused, format: .raw) == input)
                 }
             }
         }
