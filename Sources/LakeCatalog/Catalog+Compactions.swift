@@ -51,28 +51,54 @@ extension Catalog {
     /// lease can be taken over before it expires.
     public func acquireLease(_ name: String, owner: String, seconds: Double,
                              isGone: (String) -> Bool = { _ in false }) throws -> Bool {
+        try acquireLeases([name], owner: owner, seconds: seconds, isGone: isGone)
+    }
+
+    /// Takes every named lease, or none of them, in one transaction (as `acquireLease` takes one). All or
+    /// nothing, so two takers of overlapping sets never each hold part and wait for the rest.
+    public func acquireLeases(_ names: [String], owner: String, seconds: Double,
+                              isGone: (String) -> Bool = { _ in false }) throws -> Bool {
+        struct Held: Error {}
         let now = Catalog.now()
         let until = Catalog.now(offsetSeconds: seconds)
-        return try transaction("taking lease \(name)") {
-            // One statement decides for a free, expired or own lease, so the database settles a race between
-            // takers (the row's unique name; on PostgreSQL the row lock and SERIALIZABLE retry).
-            let taken = try db.run("""
-                INSERT INTO leases (name, owner, lease_until) VALUES (?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-                WHERE leases.owner = excluded.owner OR leases.lease_until < ?
-                """, name, owner, until, now)
-            if taken > 0 { return true }
-            guard let row = try db.query("SELECT owner, lease_until FROM leases WHERE name = ?", name).first,
-                  let holder = row[0].string, isGone(holder) else { return false }
-            // Take it from a dead holder only if it is still that holder's: compare and swap.
-            return try db.run("UPDATE leases SET owner = ?, lease_until = ? WHERE name = ? AND owner = ? AND lease_until = ?",
-                              owner, until, name, holder, row[1]) > 0
+        do {
+            return try transaction("taking lease\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))") {
+                for name in names {
+                    // Rolls back the leases taken before it in this transaction.
+                    guard try takeLease(name, owner: owner, until: until, now: now, isGone: isGone) else { throw Held() }
+                }
+                return true
+            }
+        } catch is Held {
+            return false
         }
     }
 
+    private func takeLease(_ name: String, owner: String, until: String, now: String,
+                           isGone: (String) -> Bool) throws -> Bool {
+        // One statement decides for a free, expired or own lease, so the database settles a race between
+        // takers (the row's unique name; on PostgreSQL the row lock and SERIALIZABLE retry).
+        let taken = try db.run("""
+            INSERT INTO leases (name, owner, lease_until) VALUES (?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+            WHERE leases.owner = excluded.owner OR leases.lease_until < ?
+            """, name, owner, until, now)
+        if taken > 0 { return true }
+        guard let row = try db.query("SELECT owner, lease_until FROM leases WHERE name = ?", name).first,
+              let holder = row[0].string, isGone(holder) else { return false }
+        // Take it from a dead holder only if it is still that holder's: compare and swap.
+        return try db.run("UPDATE leases SET owner = ?, lease_until = ? WHERE name = ? AND owner = ? AND lease_until = ?",
+                          owner, until, name, holder, row[1]) > 0
+    }
+
     public func releaseLease(_ name: String, owner: String) throws {
-        try transaction("releasing lease \(name)") {
-            try db.run("DELETE FROM leases WHERE name = ? AND owner = ?", name, owner)
+        try releaseLeases([name], owner: owner)
+    }
+
+    /// Releases the named leases of `owner` in one transaction.
+    public func releaseLeases(_ names: [String], owner: String) throws {
+        try transaction("releasing lease\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))") {
+            for name in names { try db.run("DELETE FROM leases WHERE name = ? AND owner = ?", name, owner) }
         }
     }
 

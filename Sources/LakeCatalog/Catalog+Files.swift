@@ -33,9 +33,17 @@ extension Catalog {
 
     /// Inserts or replaces a file row (manifests are rewritten in place under a stable id).
     public func upsertFile(_ file: FileRecord) throws {
-        try transaction("recording file \(file.path)") {
-            try db.run("DELETE FROM files WHERE file_id = ?", file.fileID)
-            try insert(file)
+        try upsertFiles([file])
+    }
+
+    /// Records or replaces several file rows in one transaction (the manifests of a publish).
+    public func upsertFiles(_ files: [FileRecord]) throws {
+        guard !files.isEmpty else { return }
+        try transaction("recording file\(files.count == 1 ? "" : "s") \(files.map(\.path).joined(separator: ", "))") {
+            for file in files {
+                try db.run("DELETE FROM files WHERE file_id = ?", file.fileID)
+                try insert(file)
+            }
         }
     }
 

@@ -235,6 +235,24 @@ struct CatalogTests {
         #expect(try catalog.db.query("SELECT owner FROM leases")[0]["owner"] == .text("d"))
     }
 
+    @Test("several leases are taken all together or not at all, and released together", arguments: Backend.allCases)
+    func leaseSets(backend: Backend) throws {
+        let catalog = try CatalogPlace(backend, "lease-sets").open()
+        #expect(try catalog.acquireLease("manifest:flats/h2", owner: "b", seconds: 60))
+        // One of three is held by b: a takes none, not even the two free ones.
+        #expect(try !catalog.acquireLeases(["manifest:flats/h1", "manifest:flats/h2", "manifest:flats/h3"],
+                                           owner: "a", seconds: 60))
+        #expect(try catalog.db.query("SELECT name, owner FROM leases ORDER BY name").map { $0["owner"] } == [.text("b")])
+        #expect(try catalog.acquireLease("manifest:flats/h1", owner: "c", seconds: 60))
+        try catalog.releaseLease("manifest:flats/h2", owner: "b")
+        try catalog.releaseLease("manifest:flats/h1", owner: "c")
+        #expect(try catalog.acquireLeases(["manifest:flats/h1", "manifest:flats/h2", "manifest:flats/h3"],
+                                          owner: "a", seconds: 60))
+        #expect(try catalog.db.query("SELECT owner FROM leases").map { $0["owner"] } == Array(repeating: .text("a"), count: 3))
+        try catalog.releaseLeases(["manifest:flats/h1", "manifest:flats/h3"], owner: "a")
+        #expect(try catalog.db.query("SELECT name FROM leases").map { $0["name"] } == [.text("manifest:flats/h2")])
+    }
+
     @Test("claiming a content registers it once; committed and live pending contents are reported",
           arguments: Backend.allCases)
     func claims(backend: Backend) throws {

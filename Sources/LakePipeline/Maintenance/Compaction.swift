@@ -217,7 +217,7 @@ extension Lake {
             _ = try store.publish(stagedKey: layout.stagedKey(batchID: runID, key: file.path), to: file.path)
         }
         try retire(inputs)
-        for tp in partitions { try rewriteManifest(tp) }
+        try rewriteManifests(partitions)
     }
 
     /// Recovery for compactions: a run whose owner died has every committed partition published, and its staging
