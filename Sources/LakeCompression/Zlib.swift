@@ -45,11 +45,13 @@ enum GzipFrame {
     }
 }
 
-/// A streaming deflater that owns one `z_stream` at a stable heap address.
+/// A streaming zlib deflater that owns one `z_stream` at a stable heap address: page bodies at level 6 (their
+/// size matters), the generator's batches, one-shot `Zlib.compress`. The lake's CSV.gz goes through the faster
+/// `IgzipDeflater`.
 ///
 /// For `.gzip` zlib deflates raw and the deflater writes the gzip header and trailer itself (`GzipFrame`), with
-/// `CRC32`: the CRC zlib runs inside its own gzip stream is a quarter as fast, and the CSV.gz of a standard day is
-/// 250 MB of text. At levels 1–9 the bytes are zlib's own; at level 0 zlib would cut its stored blocks elsewhere.
+/// `CRC32` (ISA-L's): the CRC zlib runs inside its own gzip stream is several times slower. At levels 1–9 the
+/// bytes are zlib's own; at level 0 zlib would cut its stored blocks elsewhere.
 public final class Deflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private var output: [UInt8]
