@@ -31,11 +31,16 @@ public final class CSVGzipWriter {
     /// level 3 at five times the speed.
     public static let defaultLevel: Int32 = 2
 
+    /// CSV text is handed to the deflater once this much is buffered. The buffer is reserved a quarter larger, so a
+    /// row of up to 64 KB past the mark does not make the array double its capacity (which, with a 1 MiB mark, left
+    /// every large table's writer holding 2 MiB).
+    static let drainBytes = 256 << 10
+
     /// - Parameter level: igzip level, 0–3 (`defaultLevel` unless given).
     public init(path: String, header: [String], level: Int32 = CSVGzipWriter.defaultLevel) throws {
         file = try OutputFile(path: path)
-        deflater = try IgzipDeflater(format: .gzip, level: level)
-        line.reserveCapacity(1 << 20)
+        deflater = try IgzipDeflater(format: .gzip, level: level, chunkSize: 64 << 10)
+        line.reserveCapacity(CSVGzipWriter.drainBytes + CSVGzipWriter.drainBytes / 4)
         for (i, name) in header.enumerated() {
             if i > 0 { line.append(UInt8(ascii: ",")) }
             CSVGzipWriter.appendField(name.utf8, to: &line)
@@ -52,7 +57,7 @@ public final class CSVGzipWriter {
                 CSVGzipWriter.appendFast(columns[c], row: row, to: &line)
             }
             line.append(UInt8(ascii: "\n"))
-            if line.count >= 1 << 20 { try drain() }
+            if line.count >= CSVGzipWriter.drainBytes { try drain() }
         }
         rows += count
     }
