@@ -8,11 +8,11 @@ extension Lake {
     /// it retired to `_trash/`, rewrites the touched partitions' manifests, and records the batch published.
     /// Every step is idempotent, so recovery can run it again after a crash at any point.
     func publish(batchID: String, retired: [FileRecord], partitions: [TablePartition]) throws {
-        for file in try catalog.files(batchID: batchID) where file.status == .active {
-            if try store.publish(stagedKey: layout.stagedKey(batchID: batchID, key: file.path), to: file.path) == .missing {
-                throw LakeError(.io, "committed file \(file.path) of batch \(batchID) is neither staged nor published",
-                                remedy: "run `batchlake verify`; the batch may need to be ingested again")
-            }
+        let files = try catalog.files(batchID: batchID).filter { $0.status == .active }
+        let outcomes = try store.publish(files.map { (layout.stagedKey(batchID: batchID, key: $0.path), $0.path) })
+        if let missing = zip(files, outcomes).first(where: { $0.1 == .missing })?.0 {
+            throw LakeError(.io, "committed file \(missing.path) of batch \(batchID) is neither staged nor published",
+                            remedy: "run `batchlake verify`; the batch may need to be ingested again")
         }
         try retire(retired)
         try rewriteManifests(partitions)

@@ -213,9 +213,7 @@ extension Lake {
     /// Idempotent, so recovery can run it again.
     func publishCompaction(runID: String, outputs: [FileRecord], inputs: [FileRecord],
                            partitions: [TablePartition]) throws {
-        for file in outputs {
-            _ = try store.publish(stagedKey: layout.stagedKey(batchID: runID, key: file.path), to: file.path)
-        }
+        _ = try store.publish(outputs.map { (layout.stagedKey(batchID: runID, key: $0.path), $0.path) })
         try retire(inputs)
         try rewriteManifests(partitions)
     }

@@ -27,13 +27,21 @@ public enum LakeFileSystem {
 
     /// Creates a folder and its parents; safe when another thread or process creates them at the same time. Tries
     /// the folder itself first, so one that exists costs one call, not one per component.
-    public static func makeDirectories(_ path: String) throws {
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+    /// - Returns: the folders this call created, outermost first (their parents hold new entries).
+    @discardableResult
+    public static func makeDirectories(_ path: String) throws -> [String] {
+        if mkdir(path, 0o755) == 0 { return [path] }
+        if errno == EEXIST { return [] }
         guard errno == ENOENT else { throw error("mkdir", path) }
         let up = parent(of: path)
         guard !up.isEmpty, up != path, up != "/", up != "." else { throw error("mkdir", path) }
-        try makeDirectories(up)
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw error("mkdir", path) }
+        var created = try makeDirectories(up)
+        if mkdir(path, 0o755) == 0 {
+            created.append(path)
+        } else if errno != EEXIST {
+            throw error("mkdir", path)
+        }
+        return created
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -50,11 +58,14 @@ public enum LakeFileSystem {
     }
 
     /// Renames atomically, creating the destination's folder first.
-    public static func rename(_ from: String, to: String) throws {
-        try makeDirectories(parent(of: to))
+    /// - Returns: the folders created for it, outermost first.
+    @discardableResult
+    public static func rename(_ from: String, to: String) throws -> [String] {
+        let created = try makeDirectories(parent(of: to))
         Failpoint.hit("rename")
         if Glibc.rename(from, to) != 0 { throw error("rename to \(to) from", from) }
         Failpoint.hit("renamed")
+        return created
     }
 
     /// Fsyncs a folder so a rename into it survives a crash.

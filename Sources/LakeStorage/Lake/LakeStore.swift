@@ -56,6 +56,9 @@ public protocol LakeStore: AnyObject {
     func persistStaging(runID: String) throws
     /// Moves a staged key to its final key. Idempotent: a key already published reports so.
     func publish(stagedKey: String, to key: String) throws -> PublishOutcome
+    /// `publish(stagedKey:to:)` for several keys, in order, one outcome each; a store may make them durable
+    /// together (a local lake fsyncs each folder once).
+    func publish(_ moves: [(stagedKey: String, key: String)]) throws -> [PublishOutcome]
     /// Removes a run's staging, local and remote. Missing is fine.
     func removeStaging(runID: String) throws
     /// The runs that have staging here (local or remote), by run id.
@@ -91,5 +94,11 @@ extension LakeStore {
     /// The staging folder of a run on local disk.
     public func localStaging(runID: String) -> String {
         workRoot + "/" + LakeLayout.stagingPrefix(runID: runID)
+    }
+}
+
+extension LakeStore {
+    public func publish(_ moves: [(stagedKey: String, key: String)]) throws -> [PublishOutcome] {
+        try moves.map { try publish(stagedKey: $0.stagedKey, to: $0.key) }
     }
 }

@@ -29,19 +29,38 @@ public final class LocalLakeStore: LakeStore {
     }
 
     public func publish(stagedKey: String, to key: String) throws -> PublishOutcome {
-        let staged = path(stagedKey), final = path(key)
-        if LakeFileSystem.exists(staged) {
+        try publish([(stagedKey, key)])[0]
+    }
+
+    /// Renames every staged key into place, then fsyncs each folder that gained an entry once: the folders the
+    /// files moved into, and the parents of folders created for them (a new `dt=`/`hour=` partition). A batch's
+    /// files share a folder per table and hour, so this is one fsync per folder, not one per file.
+    public func publish(_ moves: [(stagedKey: String, key: String)]) throws -> [PublishOutcome] {
+        var outcomes: [PublishOutcome] = []
+        var folders = Set<String>()
+        for (stagedKey, key) in moves {
+            let staged = path(stagedKey), final = path(key)
+            guard LakeFileSystem.exists(staged) else {
+                outcomes.append(LakeFileSystem.exists(final) ? .alreadyPublished : .missing)
+                continue
+            }
             do {
-                try LakeFileSystem.rename(staged, to: final)
+                for created in try LakeFileSystem.rename(staged, to: final) {
+                    folders.insert(LakeFileSystem.parent(of: created))
+                }
             } catch {
                 // Another process's recovery renamed it meanwhile.
-                if !LakeFileSystem.exists(staged) && LakeFileSystem.exists(final) { return .alreadyPublished }
+                if !LakeFileSystem.exists(staged) && LakeFileSystem.exists(final) {
+                    outcomes.append(.alreadyPublished)
+                    continue
+                }
                 throw error
             }
-            try LakeFileSystem.syncDirectory(LakeFileSystem.parent(of: final))
-            return .published
+            folders.insert(LakeFileSystem.parent(of: final))
+            outcomes.append(.published)
         }
-        return LakeFileSystem.exists(final) ? .alreadyPublished : .missing
+        for folder in folders.sorted() { try LakeFileSystem.syncDirectory(folder) }
+        return outcomes
     }
 
     public func removeStaging(runID: String) throws {
