@@ -24,8 +24,18 @@ public final class LocalLakeStore: LakeStore {
 
     func path(_ key: String) -> String { root + "/" + key }
 
+    /// Fsyncs every folder of the run's staging tree, and the folders above it up to the lake root, whose new
+    /// entries (the run's folder in `_staging`, `_staging` in the lake) recovery needs after a power loss.
     public func persistStaging(runID: String) throws {
-        try LakeFileSystem.syncTree(localStaging(runID: runID))
+        let run = localStaging(runID: runID)
+        try LakeFileSystem.syncTree(run)
+        var folder = LakeFileSystem.parent(of: run)
+        while folder.count >= root.count {
+            try LakeFileSystem.syncDirectory(folder)
+            let up = LakeFileSystem.parent(of: folder)
+            if up == folder { break }
+            folder = up
+        }
     }
 
     public func publish(stagedKey: String, to key: String) throws -> PublishOutcome {
