@@ -24,11 +24,11 @@ public final class CSVGzipWriter {
     private var line: [UInt8] = []
     public private(set) var rows = 0
 
-    /// The igzip level of lake CSV files (`IgzipDeflater`, levels 0–3). Measured on the CSV of four hours of `flats`
-    /// (41.8 MB, mostly JSON text of pictures and attachments): igzip level 1 deflates at 1.87 GB/s to 3.74 MB,
-    /// level 2 at 1.82 GB/s to 3.68 MB, level 3 at 0.43 GB/s to 3.58 MB; zlib, used before, at level 3 (its fast
-    /// path) ran at 0.34 GB/s to 3.78 MB and at level 6 at 0.15 GB/s to 2.98 MB. Level 2: smaller files than zlib's
-    /// level 3 at five times the speed.
+    /// The igzip level of lake CSV files (`IgzipDeflater`, levels 0–3). `batchlake-bench`'s table "CSV gzip level"
+    /// (the CSV of four hours of `flats`, 41.1 MB, mostly JSON text of pictures and attachments, one core): igzip
+    /// level 1 at 1,925 MB/s to 3.70 MB, level 2 at 1,862 MB/s to 3.64 MB, level 3 at 439 MB/s to 3.54 MB; zlib, used
+    /// before, at level 3 (its fast path) at 215 MB/s to 3.74 MB and at level 6 at 119 MB/s to 2.98 MB. Level 2:
+    /// smaller files than zlib's level 3 at over eight times the speed.
     public static let defaultLevel: Int32 = 2
 
     /// CSV text is handed to the deflater once this much is buffered. The buffer is reserved a quarter larger, so a
