@@ -36,6 +36,8 @@ public final class Inflater {
     public private(set) var isFinished = false
     public private(set) var totalOut: Int64 = 0
     public let format: DeflateFormat
+    /// Bytes of a `.gzip` stream's magic number checked so far (0 to 2).
+    private var magicChecked = 0
 
     /// - Parameter chunkSize: size of the output buffer handed to `sink` at a time.
     public init(format: DeflateFormat, chunkSize: Int = 256 * 1024) throws {
@@ -58,6 +60,23 @@ public final class Inflater {
         case .zlib: state.pointee.crc_flag = UInt32(ISAL_ZLIB)
         }
         isFinished = false
+        magicChecked = format == .gzip ? 0 : 2
+    }
+
+    /// Refuses a `.gzip` stream whose first two bytes are not gzip's magic number as soon as they arrive, as zlib
+    /// does: igzip waits for a whole 10-byte header first, so a few stray bytes after a member would otherwise
+    /// look like a member cut short.
+    private func checkMagic(_ input: UnsafeRawBufferPointer) throws {
+        let magic: [UInt8] = [0x1f, 0x8b]
+        var i = 0
+        while magicChecked < 2 && i < input.count {
+            guard input[i] == magic[magicChecked] else {
+                throw DeflateError(code: Int32(ISAL_INVALID_WRAPPER), message: Inflater.message(Int32(ISAL_INVALID_WRAPPER)),
+                                   context: "igzip inflate")
+            }
+            magicChecked += 1
+            i += 1
+        }
     }
 
     /// Resets for a new stream (the next member of a concatenated gzip file, the next ZIP member).
@@ -70,6 +89,7 @@ public final class Inflater {
     /// - Throws: `DeflateError` on corrupt data; whatever `sink` throws.
     @discardableResult
     public func inflate(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        if magicChecked < 2 && !isFinished { try checkMagic(input) }
         var consumed = 0
         while !isFinished && consumed < input.count {
             let piece = UnsafeRawBufferPointer(rebasing: input[consumed..<min(input.count, consumed + maximumCall)])

@@ -91,6 +91,23 @@ struct IgzipTests {
         #expect(inflater.isFinished && out == second && used + rest == file.count)
     }
 
+    @Test("a gzip stream that does not start with the magic number is refused at its first bytes, even one at a time")
+    func magicAtOnce() throws {
+        for junk in [Array("junk!".utf8), [0x1f, 0x00], [0x00]] {
+            let inflater = try Inflater(format: .gzip)
+            do {
+                for byte in junk { _ = try [byte].withUnsafeBytes { try inflater.inflate($0) { _ in } } }
+                Issue.record("\(junk) was taken for the start of a gzip member")
+            } catch let error as DeflateError {
+                #expect(error.message.contains("header"))
+            }
+        }
+        // The magic number alone is a member cut short, not an error yet.
+        let inflater = try Inflater(format: .gzip)
+        #expect(try [UInt8]([0x1f, 0x8b]).withUnsafeBytes { try inflater.inflate($0) { _ in } } == 2)
+        #expect(!inflater.isFinished)
+    }
+
     @Test("corrupt data, a wrong CRC and a bad header are refused with what igzip found")
     func corrupt() throws {
         let packed = try Zlib.compress(Self.text(50_000), format: .gzip)

@@ -25,7 +25,6 @@ struct GzipReader {
         var offset: Int64 = 0
         var members = 0
         var inMember = false
-        var memberStart: Int64 = 0
         while true {
             let n = try file.read(into: buffer, at: offset)
             if n == 0 { break }
@@ -37,7 +36,6 @@ struct GzipReader {
                 if !inMember {
                     inMember = true
                     members += 1
-                    memberStart = offset
                 }
                 let used: Int
                 do {
@@ -64,12 +62,6 @@ struct GzipReader {
             throw LakeError(.badInput, "gzip file is empty", remedy: "re-upload the file; was the upload cut short?",
                             location: InputLocation(file: file.path, byteOffset: 0))
         }
-        if try inMember && members > 1 && !startsLikeGzip(at: memberStart) {
-            // igzip waits for a whole header before judging it: a few stray bytes only look truncated.
-            throw LakeError(.badInput, "gzip file has bytes after member \(members - 1) that are not another gzip member",
-                            remedy: "the file is damaged; re-upload or recreate it",
-                            location: InputLocation(file: file.path, byteOffset: memberStart))
-        }
         guard !inMember else {
             throw LakeError(
                 .badInput, "truncated gzip: the file ends inside compressed member \(members)",
@@ -77,14 +69,6 @@ struct GzipReader {
                 location: InputLocation(file: file.path, byteOffset: offset))
         }
         return (offset, members)
-    }
-
-    /// Whether the bytes at `offset` begin with gzip's magic number (or are too few to tell).
-    private func startsLikeGzip(at offset: Int64) throws -> Bool {
-        let magic = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
-        defer { magic.deallocate() }
-        let n = try file.read(into: magic, at: offset)
-        return n < 2 ? n == 0 || magic[0] == 0x1f : magic[0] == 0x1f && magic[1] == 0x8b
     }
 
     private func reset(_ inflater: Inflater, at offset: Int64) throws {
