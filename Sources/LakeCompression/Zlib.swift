@@ -28,40 +28,15 @@ public struct DeflateError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(context) failed: \(message) (code \(code))" }
 }
 
-/// The framing of a one-member gzip file (RFC 1952) around a raw deflate stream, as `Deflater` writes it for
-/// `.gzip`: the bytes zlib writes for the same level (no name, no time, OS "Unix").
-enum GzipFrame {
-    /// The 10-byte header zlib's deflate writes at `level` (its XFL byte: 2 at level 9, 4 below level 2, else 0).
-    static func header(level: Int32) -> [UInt8] {
-        let extraFlags: UInt8 = level == 9 ? 2 : (level < 2 ? 4 : 0)
-        return [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, extraFlags, 3]
-    }
-
-    /// The 8-byte trailer: CRC-32 of the uncompressed bytes and their count modulo 2^32, little-endian.
-    static func trailer(crc: UInt32, size: Int64) -> [UInt8] {
-        let length = UInt32(truncatingIfNeeded: size)
-        return (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) }
-            + (0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }
-    }
-}
-
 /// A streaming zlib deflater that owns one `z_stream` at a stable heap address: page bodies at level 6 (their
 /// size matters), the generator's batches, one-shot `Zlib.compress`. The lake's CSV.gz goes through the faster
 /// `IgzipDeflater`.
-///
-/// For `.gzip` zlib deflates raw and the deflater writes the gzip header and trailer itself (`GzipFrame`), with
-/// `CRC32` (ISA-L's): the CRC zlib runs inside its own gzip stream is several times slower. At levels 1–9 the
-/// bytes are zlib's own; at level 0 zlib would cut its stored blocks elsewhere.
 public final class Deflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private var output: [UInt8]
     public private(set) var totalIn: Int64 = 0
     public private(set) var totalOut: Int64 = 0
-    /// The level of a `.gzip` stream, whose framing this class writes; nil for the others.
-    private let gzipLevel: Int32?
-    /// CRC-32 of the input so far (`.gzip` only).
-    private var crc: UInt32 = 0
-    /// Whether the stream has ended (its gzip trailer written).
+    /// Whether the stream has ended: later calls write nothing.
     private var ended = false
 
     /// - Parameters:
@@ -70,8 +45,7 @@ public final class Deflater {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = [UInt8](repeating: 0, count: chunkSize)
-        gzipLevel = format == .gzip ? level : nil
-        let code = CZlib_deflateInit2(stream, level, (format == .gzip ? DeflateFormat.raw : format).windowBits, 8)
+        let code = CZlib_deflateInit2(stream, level, format.windowBits, 8)
         guard code == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
@@ -89,10 +63,6 @@ public final class Deflater {
     public func deflate(_ input: UnsafeRawBufferPointer, finish: Bool = false,
                         sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard !ended else { return }
-        if let gzipLevel {
-            if totalOut == 0 { try emit(GzipFrame.header(level: gzipLevel), to: sink) }
-            crc = CRC32.update(crc, input)
-        }
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)
         totalIn += Int64(input.count)
@@ -114,7 +84,6 @@ public final class Deflater {
             }
             if code == Z_STREAM_END {
                 ended = true
-                if gzipLevel != nil { try emit(GzipFrame.trailer(crc: crc, size: totalIn), to: sink) }
                 return
             }
             guard code == Z_OK || code == Z_BUF_ERROR else {
@@ -125,17 +94,11 @@ public final class Deflater {
         }
     }
 
-    private func emit(_ bytes: [UInt8], to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-        totalOut += Int64(bytes.count)
-        try bytes.withUnsafeBytes { try sink($0) }
-    }
-
     /// Starts a new stream with the same settings.
     public func reset() {
         deflateReset(stream)
         totalIn = 0
         totalOut = 0
-        crc = 0
         ended = false
     }
 }

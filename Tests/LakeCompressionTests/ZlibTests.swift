@@ -50,8 +50,8 @@ struct ZlibTests {
     }
 }
 
-@Suite("gzip framing of our own")
-struct GzipFrameTests {
+@Suite("gzip streams of the zlib Deflater")
+struct GzipDeflaterTests {
     /// zlib's own gzip stream of `input` at `level` (Python's zlib module, the same C library), as bytes.
     private static func zlibGzip(_ input: [UInt8], level: Int32) throws -> [UInt8] {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gzip-\(UUID())").path
@@ -72,7 +72,7 @@ struct GzipFrameTests {
         return bytes
     }
 
-    @Test("a gzip Deflater, whose framing and CRC are ours, writes byte for byte zlib's gzip stream, in one call or many",
+    @Test("a gzip Deflater writes byte for byte what Python's zlib writes, in one call or many, after a reset",
           arguments: [Int32(1), 2, 3, 6, 9])
     func sameBytesAsZlib(level: Int32) throws {
         var rng = SystemRandomNumberGenerator()
