@@ -21,7 +21,7 @@ struct IgzipTests {
 
     private static func text(_ count: Int) -> [UInt8] {
         let words = ["Wohnung", "Berlin", "Mitte", "3", "Zimmer", "\"balcony\"", "2019-01-13", "1250.50", "\n"]
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var out: [UInt8] = []
         while out.count < count { out += Array(words[Int(rng.next() % UInt64(words.count))].utf8) + [44] }
         return Array(out.prefix(count))
@@ -34,15 +34,7 @@ struct IgzipTests {
         try [UInt8](repeating: 65, count: 5000).withUnsafeBytes { try deflater.deflate($0, finish: true) { _ in } }
         for input in [[UInt8](), Array("id,name\n".utf8), Self.text(3_000_000)] {
             deflater.reset()
-            var packed: [UInt8] = []
-            var start = 0
-            repeat {
-                let end = min(input.count, start + 77_777)
-                try input[start..<end].withUnsafeBytes { piece in
-                    try deflater.deflate(piece, finish: end == input.count) { packed.append(contentsOf: $0) }
-                }
-                start = end
-            } while start < input.count
+            let packed = try deflated(input, inPiecesOf: 77_777) { try deflater.deflate($0, finish: $1, sink: $2) }
             #expect(deflater.totalIn == Int64(input.count))
             #expect(deflater.totalOut == Int64(packed.count))
             #expect(try Self.zlibReads(packed) == "True \(input.count) \(CRC32.checksum(input))", "level \(level)")
@@ -128,15 +120,3 @@ struct IgzipTests {
     }
 }
 
-/// A small deterministic generator for test text.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -84,15 +84,7 @@ struct GzipDeflaterTests {
             let deflater = try Deflater(format: .gzip, level: level, chunkSize: 4096)
             try [UInt8](repeating: 65, count: 1000).withUnsafeBytes { try deflater.deflate($0, finish: true) { _ in } }
             deflater.reset()
-            var streamed: [UInt8] = []
-            var start = 0
-            repeat {
-                let end = min(input.count, start + 7777)
-                try input[start..<end].withUnsafeBytes { piece in
-                    try deflater.deflate(piece, finish: end == input.count) { streamed.append(contentsOf: $0) }
-                }
-                start = end
-            } while start < input.count
+            let streamed = try deflated(input, inPiecesOf: 7777) { try deflater.deflate($0, finish: $1, sink: $2) }
             #expect(streamed == reference, "streamed, level \(level), \(input.count) bytes")
             #expect(deflater.totalOut == Int64(reference.count))
             #expect(try Zlib.decompress(streamed, format: .gzip) == input)

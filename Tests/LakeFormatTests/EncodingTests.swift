@@ -1,4 +1,5 @@
 import LakeCore
+import TestSupport
 import Testing
 @testable import LakeFormat
 
@@ -28,7 +29,7 @@ private func decodeFloats(_ bytes: [UInt8], count: Int) throws -> [Double] {
 }
 
 /// Integer samples of several shapes: random full range, small, sorted, runs, few distinct, edge values.
-private func integerSamples(_ rng: inout SeededRandom) -> [[Int64]] {
+private func integerSamples(_ rng: inout SplitMix64) -> [[Int64]] {
     var out: [[Int64]] = [[], [0], EdgeValues.integers, [.min, .max], [.max, .min, .max]]
     for _ in 0..<30 {
         let n = Int.random(in: 1...2000, using: &rng)
@@ -54,7 +55,7 @@ private func integerSamples(_ rng: inout SeededRandom) -> [[Int64]] {
 struct EncodingTests {
     @Test("plain integers round-trip")
     func plain() throws {
-        var rng = SeededRandom(seed: testSeed(10))
+        var rng = SplitMix64(seed: testSeed(10))
         for values in integerSamples(&rng) {
             var w = ByteWriter()
             PlainIntegers.encode(values, into: &w)
@@ -64,7 +65,7 @@ struct EncodingTests {
 
     @Test("zigzag varints round-trip")
     func varint() throws {
-        var rng = SeededRandom(seed: testSeed(11))
+        var rng = SplitMix64(seed: testSeed(11))
         for values in integerSamples(&rng) {
             var w = ByteWriter()
             VarintIntegers.encode(values, into: &w)
@@ -84,7 +85,7 @@ struct EncodingTests {
 
     @Test("frame-of-reference bit-packing round-trips every width 0…64")
     func bitPacked() throws {
-        var rng = SeededRandom(seed: testSeed(12))
+        var rng = SplitMix64(seed: testSeed(12))
         var samples = integerSamples(&rng)
         for width in 0...64 {
             let top: UInt64 = width == 64 ? .max : (1 << UInt64(width)) - 1
@@ -103,7 +104,7 @@ struct EncodingTests {
 
     @Test("delta round-trips, wrapping across Int64.min and max")
     func delta() throws {
-        var rng = SeededRandom(seed: testSeed(13))
+        var rng = SplitMix64(seed: testSeed(13))
         for values in integerSamples(&rng) where !values.isEmpty {
             var w = ByteWriter()
             DeltaIntegers.encode(first: values[0], deltas: IntegerStream.encode(DeltaIntegers.deltas(values)), into: &w)
@@ -113,7 +114,7 @@ struct EncodingTests {
 
     @Test("run-length round-trips")
     func runLength() throws {
-        var rng = SeededRandom(seed: testSeed(14))
+        var rng = SplitMix64(seed: testSeed(14))
         for values in integerSamples(&rng) where !values.isEmpty {
             let (runValues, lengths) = RunLength.runs(values)
             var w = ByteWriter()
@@ -125,7 +126,7 @@ struct EncodingTests {
 
     @Test("integer dictionary round-trips")
     func integerDictionary() throws {
-        var rng = SeededRandom(seed: testSeed(15))
+        var rng = SplitMix64(seed: testSeed(15))
         for values in integerSamples(&rng) where !values.isEmpty {
             let (entries, codes) = DictionaryEncoding.build(values, limit: values.count)!
             var w = ByteWriter()
@@ -137,7 +138,7 @@ struct EncodingTests {
 
     @Test("the chooser round-trips everything and picks the expected shapes")
     func integerChooser() throws {
-        var rng = SeededRandom(seed: testSeed(16))
+        var rng = SplitMix64(seed: testSeed(16))
         for values in integerSamples(&rng) {
             #expect(try decodeIntegers(IntegerStream.encode(values), count: values.count).values == values)
         }
@@ -148,7 +149,7 @@ struct EncodingTests {
         #expect(try decodeIntegers(IntegerStream.encode(runs), count: 600).ids.first == 0x05)
     }
 
-    private func textSamples(_ rng: inout SeededRandom) -> [TextValues] {
+    private func textSamples(_ rng: inout SplitMix64) -> [TextValues] {
         var tables = RandomTables(rng: rng)
         var out: [TextValues] = [TextValues([]), TextValues([""]), TextValues(EdgeValues.strings),
                                  TextValues(Array(repeating: "", count: 50))]
@@ -165,7 +166,7 @@ struct EncodingTests {
 
     @Test("plain text round-trips empty strings and unicode")
     func plainText() throws {
-        var rng = SeededRandom(seed: testSeed(17))
+        var rng = SplitMix64(seed: testSeed(17))
         for text in textSamples(&rng) {
             var w = ByteWriter()
             PlainText.encode(lengths: IntegerStream.encode(text.lengths), bytes: text.bytes[...], into: &w)
@@ -175,7 +176,7 @@ struct EncodingTests {
 
     @Test("text dictionary round-trips")
     func textDictionary() throws {
-        var rng = SeededRandom(seed: testSeed(18))
+        var rng = SplitMix64(seed: testSeed(18))
         for text in textSamples(&rng) where text.count > 0 {
             let (entries, codes) = DictionaryEncoding.build(text, limit: text.count)!
             var w = ByteWriter()
@@ -187,7 +188,7 @@ struct EncodingTests {
 
     @Test("FSST round-trips German prose, unicode, empty strings and all 256 byte values")
     func fsst() throws {
-        var rng = SeededRandom(seed: testSeed(19))
+        var rng = SplitMix64(seed: testSeed(19))
         var samples = textSamples(&rng)
         samples.append(TextValues([String(decoding: (0...255).map { UInt8($0) }, as: UTF8.self)]))
         var binary = TextValues()
@@ -206,7 +207,7 @@ struct EncodingTests {
 
     @Test("float bits round-trip NaN, ±infinity, -0.0 bit for bit")
     func floatBits() throws {
-        var rng = SeededRandom(seed: testSeed(20))
+        var rng = SplitMix64(seed: testSeed(20))
         var values = EdgeValues.doubles + [Double(bitPattern: 0x7ff8_dead_beef_0001)]
         values += (0..<500).map { _ in Double(bitPattern: UInt64.random(in: 0 ... .max, using: &rng)) }
         var w = ByteWriter()
@@ -218,7 +219,7 @@ struct EncodingTests {
 
     @Test("scaled floats round-trip decimals and refuse what they cannot reproduce")
     func floatScaled() throws {
-        var rng = SeededRandom(seed: testSeed(21))
+        var rng = SplitMix64(seed: testSeed(21))
         let values = (0..<1000).map { _ in Double(Int.random(in: -99_999_999...99_999_999, using: &rng)) / 1_000_000 }
         let (exponent, integers) = try #require(FloatScaled.scale(values))
         #expect(exponent <= 6)
@@ -260,7 +261,7 @@ struct EncodingTests {
 struct LongRangeTests {
     @Test("lz round-trips repeated prose, overlapping copies, unicode and empty values")
     func longRange() throws {
-        var tables = RandomTables(rng: SeededRandom(seed: testSeed(22)))
+        var tables = RandomTables(rng: SplitMix64(seed: testSeed(22)))
         let sentences = (0..<40).map { _ in tables.randomWords(12) }
         var samples: [TextValues] = []
         for _ in 0..<10 {

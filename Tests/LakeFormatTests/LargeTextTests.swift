@@ -1,4 +1,5 @@
 import LakeCore
+import TestSupport
 import Testing
 @testable import LakeFormat
 
@@ -26,7 +27,7 @@ struct LargeTextTests {
 
     @Test("prose, JSON-like repeats, unique blobs, unicode, empty strings, NULLs, a single huge value")
     func shapes() throws {
-        var rng = SeededRandom(seed: testSeed(40))
+        var rng = SplitMix64(seed: testSeed(40))
         let sentences = (0..<40).map { k in "Satz \(k): Die Wohnung verfügt über \(k) schöne Zimmer – ruhig gelegen. " }
         let prose = column(400) { _ in
             (0..<Int.random(in: 5...30, using: &rng)).map { _ in sentences.randomElement(using: &rng)! }.joined()
@@ -53,7 +54,7 @@ struct LargeTextTests {
 
     @Test("a page past the sampling size (over 1 MB) reads back identical")
     func sampled() throws {
-        var rng = SeededRandom(seed: testSeed(41))
+        var rng = SplitMix64(seed: testSeed(41))
         let parts = (0..<200).map { k in "{\"attachment\": \(k), \"title\": \"Bild \(k)\", \"urls\": \"https://rest.example/expose/\(k)\"}" }
         let big = column(800) { _ in (0..<Int.random(in: 10...40, using: &rng)).map { _ in parts.randomElement(using: &rng)! }.joined() }
         #expect(big.bytes.count > 4 * PageEncoder.sampleText)

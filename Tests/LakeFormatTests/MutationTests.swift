@@ -1,4 +1,5 @@
 import LakeCore
+import TestSupport
 import Testing
 @testable import LakeFormat
 
@@ -17,7 +18,7 @@ private func expectRejected(_ bytes: [UInt8], _ what: @autoclosure () -> String)
 
 /// A file that exercises the heavier paths: FSST, dictionaries, deflate, zstd, NULL bitmaps, several pages and groups.
 private func richFile() throws -> [UInt8] {
-    var tables = RandomTables(rng: SeededRandom(seed: 77))
+    var tables = RandomTables(rng: SplitMix64(seed: 77))
     let types: [ColumnType] = [.int64, .text, .float64, .bool, .timestamp, .text]
     let schema = TableSchema(name: "rich", columns: types.enumerated().map { ColumnSchema(name: "c\($0.offset)", type: $0.element) })
     var columns = types.map { tables.vector($0, rows: 300, nullRate: 0.2) }
@@ -31,7 +32,7 @@ private func richFile() throws -> [UInt8] {
 /// A file whose text pages take zstd (format version 2): JSON lists of picture URLs with random ids, like the
 /// listings' attachments, which zstd compresses better than deflate.
 private func zstdFile() throws -> [UInt8] {
-    var rng = SeededRandom(seed: 78)
+    var rng = SplitMix64(seed: 78)
     var prose = ColumnVector(type: .text)
     var ids = ColumnVector(type: .int64)
     for i in 0..<400 {
@@ -43,7 +44,7 @@ private func zstdFile() throws -> [UInt8] {
 }
 
 /// `[{"@href": "https://pictures.example/listings/<random>-<k>.jpg/…"}, …]`: text zstd compresses better than deflate.
-func pictureList(_ rng: inout SeededRandom) -> String {
+func pictureList(_ rng: inout SplitMix64) -> String {
     "[" + (0..<Int.random(in: 1...12, using: &rng)).map { k in
         "{\"@href\": \"https://pictures.example/listings/\(UInt32.random(in: 0...UInt32.max, using: &rng))-\(k).jpg/ORIG/resize/60x60%3E/format/jpg\"}"
     }.joined(separator: ", ") + "]"
@@ -90,7 +91,7 @@ struct MutationTests {
         #expect(reader.rowGroups.count == 2)
         if kind == "zstd" { #expect(base[4] == 2) }
         let seed = testSeed(30)
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for _ in 0..<1500 {
             var bytes = base
             let i = Int.random(in: 0..<bytes.count, using: &rng)
@@ -106,7 +107,7 @@ struct MutationTests {
     @Test("thousands of seeded random mutations never crash and are refused")
     func randomMutations() throws {
         let seed = testSeed(31)
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let bases = [try GoldenFile.read(), try richFile(), try zstdFile()]
         for trial in 0..<4000 {
             var bytes = bases[trial % 3]
@@ -162,7 +163,7 @@ struct RepairedMutationTests {
     @Test("seeded random mutations with repaired checksums never crash the parser or the decoders")
     func repaired() throws {
         let seed = testSeed(32)
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let bases = [try GoldenFile.read(), try richFile()]
         var decoded = 0
         for trial in 0..<3000 {

@@ -1,5 +1,6 @@
 import Foundation
 import LakeCore
+import TestSupport
 import Testing
 @testable import LakeFormat
 
@@ -8,7 +9,7 @@ struct RoundTripTests {
     @Test("random tables of every type with NULLs and edge values read back equal")
     func randomTables() throws {
         let seed = testSeed(1)
-        var tables = RandomTables(rng: SeededRandom(seed: seed))
+        var tables = RandomTables(rng: SplitMix64(seed: seed))
         for trial in 0..<40 {
             let rows = [0, 1, 2, 7, 100, 1000][trial % 6]
             let schema = TableSchema(name: "t\(trial)", columns: allTypes.enumerated().map {
@@ -36,7 +37,7 @@ struct ChunkedWriteTests {
     @Test("chunks across row groups come back sorted within each row group, ties in arrival order",
           arguments: [ColumnType.int64, .text, .float64])
     func chunksAcrossRowGroups(keyType: ColumnType) throws {
-        var rng = SeededRandom(seed: testSeed(7))
+        var rng = SplitMix64(seed: testSeed(7))
         let total = 1000, groupRows = 64
         // Keys from a small range (many ties) with NULLs; `seq` is the arrival index; `label` a text per row.
         var keys: [Int?] = []

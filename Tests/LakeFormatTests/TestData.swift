@@ -1,18 +1,6 @@
 import LakeCore
+import TestSupport
 @testable import LakeFormat
-
-/// SplitMix64: a small seeded generator so that every random test can print and replay its seed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
 
 /// A seed from the environment (`LAKEFORMAT_SEED`) or a fixed default, printed by the tests that use it.
 func testSeed(_ salt: UInt64) -> UInt64 {
@@ -41,7 +29,7 @@ enum EdgeValues {
 
 /// Random vectors of every type with NULLs and edge values mixed in.
 struct RandomTables {
-    var rng: SeededRandom
+    var rng: SplitMix64
 
     mutating func vector(_ type: ColumnType, rows: Int, nullRate: Double = 0.1, nullable: Bool = true) -> ColumnVector {
         var v = ColumnVector(type: type, capacity: rows)

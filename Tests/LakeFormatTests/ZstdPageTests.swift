@@ -1,4 +1,5 @@
 import LakeCore
+import TestSupport
 import Testing
 @testable import LakeCompression
 @testable import LakeFormat
@@ -25,7 +26,7 @@ struct ZstdPageTests {
     private func footerBytes(_ bytes: [UInt8]) -> [UInt8] { Array(bytes[footerStart(bytes)..<(bytes.count - 12)]) }
 
     private func prose(_ rows: Int, seed: UInt64) -> [String?] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let words = ["Wohnung", "Balkon", "ruhig", "gelegen", "Altbau", "Dielen", "Küche", "hell", "Stuck", "saniert",
                      "Keller", "Aufzug", "Garten", "Südseite", "Parkett", "Bad", "Fenster", "neu"]
         return (0..<rows).map { _ in (0..<Int.random(in: 20...200, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ") }
@@ -33,7 +34,7 @@ struct ZstdPageTests {
 
     @Test("round trips: empty values, one byte, incompressible text, a page over 1 MiB, NULLs; zstd pages make version 2")
     func roundTrips() throws {
-        var rng = SeededRandom(seed: testSeed(50))
+        var rng = SplitMix64(seed: testSeed(50))
         let random = (0..<300).map { _ in
             String((0..<400).map { _ in Character(Unicode.Scalar(UInt8.random(in: 33...126, using: &rng))) })
         }
@@ -60,7 +61,7 @@ struct ZstdPageTests {
         }
         // Picture URL lists take zstd; random words from a small vocabulary,
         // where zstd 1 is far larger than deflate 6, stay on deflate.
-        var srng = SeededRandom(seed: 54)
+        var srng = SplitMix64(seed: 54)
         let repeated = textColumn((0..<3000).map { _ in pictureList(&srng) })
         let zstdFile = try write(repeated), deflateFile = try write(repeated, zstd: false)
         #expect(try codecs(zstdFile).contains(.zstd))
@@ -110,7 +111,7 @@ struct ZstdPageTests {
 
     @Test("a truncated frame, a frame claiming a larger or smaller size, and bytes after the frame are refused")
     func damagedFrames() throws {
-        var srng = SeededRandom(seed: 55)
+        var srng = SplitMix64(seed: 55)
         let bytes = try write(textColumn((0..<400).map { _ in pictureList(&srng) }))
         try ColumnarReader(bytes: try damaged(bytes)).verify()  // the repair itself keeps a valid file valid
         let frame = Array(bytes[5...])  // page 0 starts at byte 5

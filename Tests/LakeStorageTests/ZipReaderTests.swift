@@ -1,5 +1,6 @@
 import LakeCompression
 import LakeCore
+import TestSupport
 import Testing
 
 @testable import LakeStorage
@@ -210,7 +211,7 @@ struct ZipReaderTests {
             RawMember(name: "a.jsonl", data: Array(jsonLines(30).utf8)),
             RawMember(name: "b.jsonl", data: Array(jsonLines(3).utf8), method: 0),
         ])
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for round in 0..<400 {
             var bytes = valid
             for _ in 0..<(1 + Int(generator.next() % 4)) {
@@ -226,15 +227,3 @@ struct ZipReaderTests {
     }
 }
 
-/// A tiny deterministic generator for the fuzz test.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
