@@ -180,7 +180,7 @@ extension Lake {
 
         // Dimensions: rows first seen or changed, compared with what the lake holds.
         for (t, table) in compiled.tables.enumerated() where table.kind == .dimension {
-            let pending = transformer.dimensions[t] ?? PendingDimensionRows(types: table.columns.map(\.type))
+            let pending = transformer.dimensions[t]!  // one per dimension table, from the transformer's start
             let keys = pending.winners.keys.sorted()
             let states = try IngestProfile.measure(.catalog) {
                 try catalog.dimensionStates(table: table.name, naturalKeys: keys)
