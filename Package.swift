@@ -41,8 +41,9 @@ let package = Package(
         .systemLibrary(
             name: "CIsal", pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"])]),
-        // glibc's malloc_trim, which Swift's Glibc module leaves out (part of the C library: nothing to install).
-        .systemLibrary(name: "CMalloc"),
+        // glibc's malloc_trim, mallopt and syncfs, which Swift's Glibc module leaves out (part of the C library:
+        // nothing to install).
+        .systemLibrary(name: "CGlibc"),
 
         // Shared values and errors; depends on nothing.
         .target(name: "LakeCore", swiftSettings: settings),
@@ -63,7 +64,9 @@ let package = Package(
         // Lake paths, atomic writes, input readers (ZIP, gzip, plain), CSV.gz, manifests.
         .target(
             name: "LakeStorage",
-            dependencies: ["LakeCore", "LakeCompression", "LakeAWS", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "LakeCore", "LakeCompression", "LakeAWS", "CGlibc", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: settings),
         // Synthetic immobilienscout24 batches for demos, tests and benchmarks.
         .target(name: "LakeGenerator", dependencies: ["LakeCore", "LakeCompression"], swiftSettings: settings),
@@ -79,7 +82,7 @@ let package = Package(
             name: "LakePipeline",
             dependencies: [
                 "LakeCore", "LakeCompression", "LakeJSON", "LakeFormat", "LakeCatalog", "LakeStorage",
-                "LakeGenerator", "LakeWarehouse", "LakeAWS", "CMalloc",
+                "LakeGenerator", "LakeWarehouse", "LakeAWS", "CGlibc",
             ],
             resources: [.copy("Specs")],
             swiftSettings: settings),

@@ -1,4 +1,4 @@
-internal import CMalloc
+internal import CGlibc
 
 /// The C heap, as far as ingest needs to steer it.
 ///
@@ -23,15 +23,15 @@ enum HeapMemory {
     }
 
     private static let configured: Bool = {
-        _ = CMalloc_set(CMalloc_arenaMax, 1)
-        _ = CMalloc_set(CMalloc_mmapThreshold, 32 << 20)
-        _ = CMalloc_set(CMalloc_trimThreshold, 64 << 20)
+        _ = CGlibc_set(CGlibc_arenaMax, 1)
+        _ = CGlibc_set(CGlibc_mmapThreshold, 32 << 20)
+        _ = CGlibc_set(CGlibc_trimThreshold, 64 << 20)
         return true
     }()
 
     /// Returns whole free pages of malloc's arenas to the kernel (`malloc_trim(0)`) when more than `slack` bytes
     /// lie free; a no-op off glibc.
     static func releaseFreePages() {
-        if CMalloc_free_bytes() > slack { _ = CMalloc_trim() }
+        if CGlibc_free_bytes() > slack { _ = CGlibc_trim() }
     }
 }

@@ -17,7 +17,7 @@ public enum IngestStage: Int, CaseIterable, Sendable {
     case columnarEncode
     /// Quarantine records of bad lines.
     case quarantine
-    /// fsync of staged files and folders.
+    /// The staging made durable before the commit (one `syncfs`).
     case sync
     /// Catalog queries and the commit transaction.
     case catalog
@@ -35,7 +35,7 @@ public enum IngestStage: Int, CaseIterable, Sendable {
         case .csvGzip: "CSV gzip"
         case .columnarEncode: "columnar encode"
         case .quarantine: "quarantine"
-        case .sync: "fsync"
+        case .sync: "sync staging"
         case .catalog: "catalog"
         case .publish: "publish"
         case .writerWait: "waiting for writers"

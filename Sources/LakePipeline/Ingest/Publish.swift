@@ -27,13 +27,15 @@ extension Lake {
 
     /// Rewrites the partitions' COPY manifests atomically from the catalog's active CSV files, under the
     /// partitions' manifest leases so that a concurrent ingest and compaction cannot leave a stale manifest. The
-    /// leases are taken together and the manifests' rows recorded together: three catalog transactions for a
-    /// batch's seven tables instead of three each.
+    /// leases are taken together, the manifests written together (a local lake syncs them twice in all) and their
+    /// rows recorded together: three catalog transactions for a batch's seven tables instead of three each.
     func rewriteManifests(_ partitions: [TablePartition]) throws {
         guard !partitions.isEmpty else { return }
         let leases = partitions.map { "manifest:\($0.table)/\($0.partition.path)" }
         try withLeases(leases) {
-            try catalog.upsertFiles(partitions.map(writeManifest))
+            let manifests = try partitions.map(manifest)
+            try store.write(manifests.map { ($0.record.path, $0.bytes) })
+            try catalog.upsertFiles(manifests.map(\.record))
         }
     }
 
@@ -57,18 +59,17 @@ extension Lake {
         return try body()
     }
 
-    /// Writes a partition's manifest file; returns its catalog row, for the caller to record.
-    private func writeManifest(_ tp: TablePartition) throws -> FileRecord {
+    /// A partition's manifest, rendered from the catalog's active CSV files, and its catalog row.
+    private func manifest(_ tp: TablePartition) throws -> (bytes: [UInt8], record: FileRecord) {
         let csvFiles = try catalog.files(table: tp.table, selector: .hour(tp.partition), format: .csvGzip)
         let key = layout.manifestKey(table: tp.table, partition: tp.partition)
         let fileID = "manifest-\(tp.table)-\(tp.partition.dateString)-\(pad(tp.partition.hour, 2))"
         let entries = csvFiles.map { CopyManifest.Entry(url: layout.url + "/" + $0.path, contentLength: $0.bytes) }
         let bytes = CopyManifest.render(entries)
-        try store.write(bytes, to: key)
-        return FileRecord(
+        return (bytes, FileRecord(
             fileID: fileID, batchID: nil, table: tp.table, partition: tp.partition, format: .manifest, path: key,
             rows: entries.count, bytes: Int64(bytes.count), sha256: LakeFileSystem.sha256(of: bytes),
-            createdAt: Catalog.now())
+            createdAt: Catalog.now()))
     }
 
     /// Whether a lease owner is a process of this host that no longer exists: its work can be recovered at once

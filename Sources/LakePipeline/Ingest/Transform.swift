@@ -21,10 +21,12 @@ final class StreamedBatch {
     let factOutput: TableOutput
     let quarantine: QuarantineOutput
     let transformer: RecordTransformer
+    let staging: StagingRun
 
     init(result: TransformResult, now: String, factOutput: TableOutput, quarantine: QuarantineOutput,
-         transformer: RecordTransformer) {
+         transformer: RecordTransformer, staging: StagingRun) {
         self.result = result
+        self.staging = staging
         self.now = now
         self.factOutput = factOutput
         self.quarantine = quarantine
@@ -61,8 +63,11 @@ extension Lake {
             rawKey = layout.rawKey(source: spec.source, partition: partition,
                                    fileName: Lake.name(fileName, taggedWith: String(batch.sha256.prefix(12))))
         }
+        // Opened before the first staged byte, so that the commit's one sync hears of any write-back error since.
+        let staging = try store.beginStaging(runID: batchID)
         let rawCopy = try IngestProfile.measure(.hashAndRawCopy) {
-            try LakeFileSystem.copyFile(from: path, to: layout.absolute(layout.stagedKey(batchID: batchID, key: rawKey)))
+            try LakeFileSystem.copyFile(from: path, to: layout.absolute(layout.stagedKey(batchID: batchID, key: rawKey)),
+                                        sync: false)
         }
         guard rawCopy.sha256 == batch.sha256 else {
             throw LakeError(.temporary, "\(path) changed while it was being read",
@@ -163,11 +168,11 @@ extension Lake {
         streamed = true
         result.rowsByTable[fact.name] = result.versions.count
         return StreamedBatch(result: result, now: now, factOutput: factOutput, quarantine: quarantine,
-                             transformer: transformer)
+                             transformer: transformer, staging: staging)
     }
 
     /// The second part of `transform`: the fact table's files closed, the dimension rows decided against the
-    /// catalog and written, the quarantine closed, and the staging folder synced.
+    /// catalog and written, the quarantine closed, and the staging made durable (one barrier for all of it).
     func finishTransform(_ streamed: StreamedBatch, batch: BatchRecord, supersedes: String?) throws
         -> TransformResult {
         var result = streamed.result
@@ -206,7 +211,7 @@ extension Lake {
             try quarantine.finish(batchID: batchID, source: spec.source, partition: partition, now: now)
         }
         try IngestProfile.measure(.sync) {
-            try store.persistStaging(runID: batchID)
+            try store.persistStaging(streamed.staging)
         }
         return result
     }

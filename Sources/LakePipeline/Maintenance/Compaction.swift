@@ -72,8 +72,9 @@ extension Lake {
         run.leaseUntil = leaseDeadline()
         try catalog.startCompaction(run)
         do {
+            let staging = try store.beginStaging(runID: runID)
             for (tp, inputs) in candidates {
-                report.partitions.append(try compactPartition(tp, inputs: inputs, runID: runID, options: options))
+                report.partitions.append(try compactPartition(tp, inputs: inputs, staging: staging, options: options))
                 try catalog.transaction("renewing compaction \(runID)") {
                     try catalog.db.run("UPDATE compactions SET lease_until = ? WHERE run_id = ?", leaseDeadline(), runID)
                 }
@@ -106,8 +107,9 @@ extension Lake {
         }
     }
 
-    private func compactPartition(_ tp: TablePartition, inputs: [FileRecord], runID: String,
+    private func compactPartition(_ tp: TablePartition, inputs: [FileRecord], staging: StagingRun,
                                   options: CompactionOptions) throws -> CompactionReport.Partition {
+        let runID = staging.runID
         let schema = try self.schema(of: tp.table)
         let table = compiled.tables.first { $0.name == tp.table }
         var entry = CompactionReport.Partition(
@@ -196,7 +198,7 @@ extension Lake {
             part += 1
             start = end
         }
-        try store.persistStaging(runID: runID)
+        try store.persistStaging(staging)
         guard try catalog.commitCompaction(runID: runID, PartitionCompaction(
             table: tp.table, partition: tp.partition, inputs: inputs, outputs: outputs)) else {
             for output in outputs { try? store.remove(layout.stagedKey(batchID: runID, key: output.path)) }

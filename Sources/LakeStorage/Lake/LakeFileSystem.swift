@@ -27,21 +27,13 @@ public enum LakeFileSystem {
 
     /// Creates a folder and its parents; safe when another thread or process creates them at the same time. Tries
     /// the folder itself first, so one that exists costs one call, not one per component.
-    /// - Returns: the folders this call created, outermost first (their parents hold new entries).
-    @discardableResult
-    public static func makeDirectories(_ path: String) throws -> [String] {
-        if mkdir(path, 0o755) == 0 { return [path] }
-        if errno == EEXIST { return [] }
+    public static func makeDirectories(_ path: String) throws {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
         guard errno == ENOENT else { throw error("mkdir", path) }
         let up = parent(of: path)
         guard !up.isEmpty, up != path, up != "/", up != "." else { throw error("mkdir", path) }
-        var created = try makeDirectories(up)
-        if mkdir(path, 0o755) == 0 {
-            created.append(path)
-        } else if errno != EEXIST {
-            throw error("mkdir", path)
-        }
-        return created
+        try makeDirectories(up)
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw error("mkdir", path) }
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -58,26 +50,16 @@ public enum LakeFileSystem {
     }
 
     /// Renames atomically, creating the destination's folder first.
-    /// - Returns: the folders created for it, outermost first.
-    @discardableResult
-    public static func rename(_ from: String, to: String) throws -> [String] {
-        let created = try makeDirectories(parent(of: to))
+    public static func rename(_ from: String, to: String) throws {
+        try makeDirectories(parent(of: to))
         Failpoint.hit("rename")
         if Glibc.rename(from, to) != 0 { throw error("rename to \(to) from", from) }
         Failpoint.hit("renamed")
-        return created
     }
 
     /// Fsyncs a folder so a rename into it survives a crash.
     public static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY)
-        guard fd >= 0 else { throw error("open", path) }
-        defer { close(fd) }
-        if fsync(fd) != 0 { throw error("fsync", path) }
-    }
-
-    public static func syncFile(_ path: String) throws {
-        let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw error("open", path) }
         defer { close(fd) }
         if fsync(fd) != 0 { throw error("fsync", path) }
@@ -265,26 +247,13 @@ public final class OutputFile {
 }
 
 extension LakeFileSystem {
-    /// Copies a file byte for byte into a new file (fsynced), returning its SHA-256 and size.
-    public static func copyFile(from source: String, to destination: String) throws -> WrittenFile {
+    /// Copies a file byte for byte into a new file, returning its SHA-256 and size.
+    /// - Parameter sync: fsync the copy; a staged file leaves that to its run's `SyncBarrier`.
+    public static func copyFile(from source: String, to destination: String, sync: Bool) throws -> WrittenFile {
         let output = try OutputFile(path: destination)
         try forEachChunk(of: source) { try output.write($0) }
-        let sha = try output.close(sync: true)
+        let sha = try output.close(sync: sync)
         return WrittenFile(path: destination, rows: 0, bytes: output.byteCount, sha256: sha)
-    }
-
-    /// Fsyncs every folder below `path` (and `path`), so renames and creations in them are durable.
-    public static func syncTree(_ path: String) throws {
-        guard isDirectory(path) else { return }
-        var folders = Set<String>([path])
-        for file in listFiles(path) {
-            var parent = LakeFileSystem.parent(of: path + "/" + file)
-            while parent.count > path.count {
-                folders.insert(parent)
-                parent = LakeFileSystem.parent(of: parent)
-            }
-        }
-        for folder in folders { try syncDirectory(folder) }
     }
 }
 

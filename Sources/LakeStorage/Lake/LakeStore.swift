@@ -24,6 +24,17 @@ public enum PublishOutcome: Sendable, Equatable {
     case missing
 }
 
+/// A run that stages files: its id, and for a local lake the barrier that makes its staging durable.
+public final class StagingRun {
+    public let runID: String
+    let barrier: SyncBarrier?
+
+    init(runID: String, barrier: SyncBarrier?) {
+        self.runID = runID
+        self.barrier = barrier
+    }
+}
+
 /// A file on local disk holding a key's bytes for reading: the lake's own file, or a download that is removed
 /// when the last reference goes.
 public final class LocalCopy: @unchecked Sendable {
@@ -52,8 +63,13 @@ public protocol LakeStore: AnyObject {
     /// A short word for messages: "folder" or "bucket".
     var kind: String { get }
 
-    /// Makes a run's staged files durable before the catalog commit: fsync (local) or upload (object store).
-    func persistStaging(runID: String) throws
+    /// Starts a run's staging; call before the run writes its first staged file. A local lake opens here the
+    /// barrier that `persistStaging` syncs (it hears of write-back errors only from then on); an object store
+    /// needs nothing. Staged files are closed without fsync: the barrier or the upload makes them durable.
+    func beginStaging(runID: String) throws -> StagingRun
+    /// Makes a run's staged files durable before the catalog commit: one `syncfs` (local) or an upload (object
+    /// store). May be called again for files staged since (compaction commits partition by partition).
+    func persistStaging(_ run: StagingRun) throws
     /// Moves a staged key to its final key. Idempotent: a key already published reports so.
     func publish(stagedKey: String, to key: String) throws -> PublishOutcome
     /// `publish(stagedKey:to:)` for several keys, in order, one outcome each; a store may make them durable
@@ -65,8 +81,8 @@ public protocol LakeStore: AnyObject {
     func stagingRuns() throws -> [String]
     /// Moves a key (retiring a file to `_trash/`). A missing source is fine (already moved).
     func move(_ key: String, to destination: String) throws
-    /// Writes small bytes to a key atomically (manifests).
-    func write(_ bytes: [UInt8], to key: String) throws
+    /// Writes small files to their keys, each atomically (manifests); a store may make them durable together.
+    func write(_ files: [(key: String, bytes: [UInt8])]) throws
     /// Whether a key is present.
     func exists(_ key: String) throws -> Bool
     /// Size and modification time of a key, nil when absent.
@@ -100,5 +116,10 @@ extension LakeStore {
 extension LakeStore {
     public func publish(_ moves: [(stagedKey: String, key: String)]) throws -> [PublishOutcome] {
         try moves.map { try publish(stagedKey: $0.stagedKey, to: $0.key) }
+    }
+
+    /// Writes small bytes to a key atomically.
+    public func write(_ bytes: [UInt8], to key: String) throws {
+        try write([(key, bytes)])
     }
 }

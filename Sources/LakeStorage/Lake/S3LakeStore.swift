@@ -43,9 +43,14 @@ public final class S3LakeStore: LakeStore {
         (root.key.isEmpty ? "" : root.key + "/") + prefix + "/"
     }
 
-    public func persistStaging(runID: String) throws {
-        let local = localStaging(runID: runID)
-        let prefix = LakeLayout.stagingPrefix(runID: runID)
+    /// Nothing to open: the upload in `persistStaging` is what makes the staged files durable.
+    public func beginStaging(runID: String) throws -> StagingRun {
+        StagingRun(runID: runID, barrier: nil)
+    }
+
+    public func persistStaging(_ run: StagingRun) throws {
+        let local = localStaging(runID: run.runID)
+        let prefix = LakeLayout.stagingPrefix(runID: run.runID)
         for relative in LakeFileSystem.listFiles(local) {
             let key = prefix + "/" + relative
             try client.putObject(fileAt: local + "/" + relative, at: location(key),
@@ -110,8 +115,10 @@ public final class S3LakeStore: LakeStore {
         Failpoint.hit("renamed")
     }
 
-    public func write(_ bytes: [UInt8], to key: String) throws {
-        try client.putObject(bytes, at: location(key), contentType: S3LakeStore.contentType(key))
+    public func write(_ files: [(key: String, bytes: [UInt8])]) throws {
+        for (key, bytes) in files {
+            try client.putObject(bytes, at: location(key), contentType: S3LakeStore.contentType(key))
+        }
     }
 
     public func exists(_ key: String) throws -> Bool { try client.headObject(location(key)) != nil }
