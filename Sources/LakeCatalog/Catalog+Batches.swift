@@ -205,9 +205,9 @@ extension Catalog {
         }
     }
 
-    /// Extends the lease of a pending batch this process owns.
+    /// Extends the lease of a pending batch this process owns. Unflushed, as every lease.
     public func renewLease(batchID: String, until: String) throws {
-        try transaction("renewing the lease of batch \(batchID)") {
+        try transaction("renewing the lease of batch \(batchID)", flushed: false) {
             try db.run("UPDATE batches SET lease_until = ? WHERE batch_id = ? AND status = 'pending'", until, batchID)
         }
     }
@@ -394,9 +394,10 @@ extension Catalog {
         }
     }
 
-    /// Marks a committed batch published once its files sit at their final keys.
+    /// Marks a committed batch published once its files sit at their final keys. Unflushed: if a power loss drops
+    /// the mark, the batch is committed again and recovery publishes it again (every step is idempotent).
     public func markPublished(batchID: String) throws {
-        try transaction("publishing batch \(batchID)") {
+        try transaction("publishing batch \(batchID)", flushed: false) {
             try db.run("UPDATE batches SET status = 'published', published_at = ? WHERE batch_id = ? AND status = 'committed'",
                        Catalog.now(), batchID)
         }

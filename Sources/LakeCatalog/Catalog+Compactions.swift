@@ -62,7 +62,9 @@ extension Catalog {
         let now = Catalog.now()
         let until = Catalog.now(offsetSeconds: seconds)
         do {
-            return try transaction("taking lease\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))") {
+            // Unflushed: a lease lost to a power loss is one that no live process holds any more.
+            return try transaction("taking lease\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))",
+                                   flushed: false) {
                 for name in names {
                     // Rolls back the leases taken before it in this transaction.
                     guard try takeLease(name, owner: owner, until: until, now: now, isGone: isGone) else { throw Held() }
@@ -97,7 +99,8 @@ extension Catalog {
 
     /// Releases the named leases of `owner` in one transaction.
     public func releaseLeases(_ names: [String], owner: String) throws {
-        try transaction("releasing lease\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))") {
+        try transaction("releasing lease\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))",
+                        flushed: false) {
             for name in names { try db.run("DELETE FROM leases WHERE name = ? AND owner = ?", name, owner) }
         }
     }

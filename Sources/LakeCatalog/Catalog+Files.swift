@@ -37,9 +37,11 @@ extension Catalog {
     }
 
     /// Records or replaces several file rows in one transaction (the manifests of a publish).
-    public func upsertFiles(_ files: [FileRecord]) throws {
+    /// - Parameter flushed: false for rows recovery rebuilds (manifests of a batch not yet marked published).
+    public func upsertFiles(_ files: [FileRecord], flushed: Bool = true) throws {
         guard !files.isEmpty else { return }
-        try transaction("recording file\(files.count == 1 ? "" : "s") \(files.map(\.path).joined(separator: ", "))") {
+        try transaction("recording file\(files.count == 1 ? "" : "s") \(files.map(\.path).joined(separator: ", "))",
+                        flushed: flushed) {
             for file in files {
                 try db.run("DELETE FROM files WHERE file_id = ?", file.fileID)
                 try insert(file)

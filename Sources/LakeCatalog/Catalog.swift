@@ -119,10 +119,11 @@ public final class Catalog {
 
     /// Runs `body` in one catalog transaction, mapping database errors. On PostgreSQL `body` may run more than
     /// once (see `PostgresCatalogConnection`): keep everything but catalog reads and writes out of it.
+    /// - Parameter flushed: false for records recovery rebuilds or that expire (`unflushedTransaction`).
     @discardableResult
-    public func transaction<T>(_ what: String, _ body: () throws -> T) throws -> T {
+    public func transaction<T>(_ what: String, flushed: Bool = true, _ body: () throws -> T) throws -> T {
         do {
-            return try db.transaction(body)
+            return try flushed ? db.transaction(body) : db.unflushedTransaction(body)
         } catch let error as SQLiteError {
             throw Catalog.lakeError(error, doing: what)
         } catch let error as PostgresError {

@@ -253,6 +253,34 @@ struct CatalogTests {
         #expect(try catalog.db.query("SELECT name FROM leases").map { $0["name"] } == [.text("manifest:flats/h2")])
     }
 
+    @Test("an unflushed transaction commits like any other, seen by a second path; SQLite is FULL again after it",
+          arguments: Backend.allCases)
+    func unflushedTransaction(backend: Backend) throws {
+        let place = try CatalogPlace(backend, "unflushed")
+        let catalog = try place.open()
+        #expect(try catalog.acquireLeases(["manifest:flats/h1"], owner: "a", seconds: 60))
+        #expect(try place.independentQuery("SELECT name, owner FROM leases") == "manifest:flats/h1|a")
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try catalog.transaction("failing", flushed: false) {
+                try catalog.db.run("DELETE FROM leases")
+                throw Boom()
+            }
+        }
+        #expect(try place.independentQuery("SELECT count(*) FROM leases") == "1")
+        if backend == .sqlite {
+            // 2 is FULL: every later commit is on disk when it returns, and flushes the unflushed ones before it.
+            #expect(try catalog.db.query("PRAGMA synchronous").first?[0] == .integer(2))
+            try catalog.transaction("outer") {
+                try catalog.transaction("joined", flushed: false) { try catalog.db.run("DELETE FROM leases") }
+                #expect(try catalog.db.query("PRAGMA synchronous").first?[0] == .integer(2))
+            }
+        } else {
+            try catalog.releaseLeases(["manifest:flats/h1"], owner: "a")
+        }
+        #expect(try place.independentQuery("SELECT count(*) FROM leases") == "0")
+    }
+
     @Test("claiming a content registers it once; committed and live pending contents are reported",
           arguments: Backend.allCases)
     func claims(backend: Backend) throws {

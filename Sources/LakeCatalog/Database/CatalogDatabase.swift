@@ -27,6 +27,12 @@ public protocol CatalogDatabase: AnyObject {
     /// transaction begun inside another one joins it.
     @discardableResult
     func transaction<T>(_ body: () throws -> T) throws -> T
+    /// `transaction`, except that the commit may return before it is on disk: a power loss can lose it, but only
+    /// together with every commit after it (never alone, never half), and the next `transaction` makes it durable
+    /// too. For records that recovery rebuilds or that expire: leases, a batch's published mark, its manifests'
+    /// rows. PostgreSQL flushes it all the same: a crash of a shared server would not stop the clients that saw it.
+    @discardableResult
+    func unflushedTransaction<T>(_ body: () throws -> T) throws -> T
     /// Runs `body` in one transaction that no other process runs at the same time, even on a catalog that has
     /// no tables yet: creation and migration.
     func exclusiveTransaction<T>(_ body: () throws -> T) throws -> T

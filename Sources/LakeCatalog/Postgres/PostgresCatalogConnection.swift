@@ -103,6 +103,13 @@ public final class PostgresCatalogConnection: CatalogDatabase {
         try transaction(begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", body)
     }
 
+    /// An ordinary, flushed transaction: other machines share the server, and one that saw a commit must not lose
+    /// it to a server crash while it goes on (a lease it holds, say).
+    @discardableResult
+    public func unflushedTransaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction(body)
+    }
+
     /// READ COMMITTED under a transaction-scoped advisory lock. Not SERIALIZABLE: its snapshot would be taken by
     /// the statement that waits for the lock, so after the wait it would not see the tables the lock holder just
     /// made and would try to make them again. `CREATE TABLE IF NOT EXISTS` alone is not safe against a

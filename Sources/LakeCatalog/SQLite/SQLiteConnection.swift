@@ -50,8 +50,8 @@ public final class SQLiteConnection: CatalogDatabase {
         self.path = path
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
-        // WAL lets readers run beside one writer; NORMAL sync is durable at each checkpoint and safe against
-        // corruption (sqlite.org/wal.html). Our commit protocol fsyncs lake files before the catalog commit.
+        // WAL lets readers run beside one writer. FULL: every commit is on disk when COMMIT returns (the commit
+        // protocol publishes files only after that); `unflushedTransaction` drops to NORMAL for one commit.
         try switchToWAL(timeoutMilliseconds: busyTimeoutMilliseconds)
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
@@ -193,6 +193,24 @@ public final class SQLiteConnection: CatalogDatabase {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// With `synchronous=NORMAL` a WAL commit is appended but not fsynced; the next FULL commit's fsync of the WAL
+    /// covers it, and a power loss before that drops it with every later frame (sqlite.org/wal.html). A catalog
+    /// in SQLite is one machine's: a power loss that drops the commit also stops every process that saw it.
+    @discardableResult
+    public func unflushedTransaction<T>(_ body: () throws -> T) throws -> T {
+        if depth > 0 { return try body() }
+        try execute("PRAGMA synchronous=NORMAL")
+        let result: T
+        do {
+            result = try transaction(body)
+        } catch {
+            try execute("PRAGMA synchronous=FULL")
+            throw error
+        }
+        try execute("PRAGMA synchronous=FULL")
+        return result
     }
 
     /// `BEGIN IMMEDIATE` already keeps every other writer out, on a new file too.

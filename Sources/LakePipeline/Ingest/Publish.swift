@@ -35,7 +35,9 @@ extension Lake {
         try withLeases(leases) {
             let manifests = try partitions.map(manifest)
             try store.write(manifests.map { ($0.record.path, $0.bytes) })
-            try catalog.upsertFiles(manifests.map(\.record))
+            // Unflushed: until the batch (or compaction) is marked done, recovery rewrites them if a power loss
+            // drops the rows; the mark comes later, so it cannot survive without them.
+            try catalog.upsertFiles(manifests.map(\.record), flushed: false)
         }
     }
 
