@@ -42,10 +42,10 @@ final class TableOutput {
     /// becomes 2 row groups, an hour of 5,000 records 17, so memory stays flat in batch size.
     static let rowGroupBytes = 6 << 20
 
-    /// zstd level for the pages of dimension tables. They are small (an hour of `agency` is ~8 KB of `.bcol`), so a
-    /// higher level costs ~0.1 s of CPU a standard day and makes `agency` 3% smaller (levels 12 to 19 came out
-    /// within 1% of each other; the fact table stays at level 1, where 12 would cost seconds).
-    static let dimensionZstdLevel: Int32 = 12
+    /// zstd level for every table's pages. Dimension tables once used level 12: 3.6% smaller `agency` files
+    /// (~8 KB a standard day, 0.08% of the lake), for ~0.06 s of the reading thread's CPU a day, where they are
+    /// written (`perf record`: libzstd was 5% of that thread's samples).
+    static let zstdLevel: Int32 = 1
 
     /// Rows per row group for rows of about `rowBytes` bytes each.
     static func rowGroupRows(rowBytes: Int) -> Int {
@@ -165,7 +165,7 @@ final class Writers: @unchecked Sendable {
                 bloomFilterColumns: Set(table.bloomColumns), sortColumn: table.sortColumn,
                 metadata: ["batch_id": batchID, "table": table.name, "partition": partition.path,
                            "writer": "batchlake ingest"],
-                zstdLevel: table.kind == .dimension ? TableOutput.dimensionZstdLevel : 1)
+                zstdLevel: TableOutput.zstdLevel)
             columnar = try ColumnarWriter(path: layout.absolute(layout.stagedKey(batchID: batchID, key: columnarKey)),
                                           schema: table.schema, options: options)
         }
