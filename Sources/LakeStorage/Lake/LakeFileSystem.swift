@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CGlibc
 import LakeCore
 import Crypto
 
@@ -231,12 +232,18 @@ public final class OutputFile {
         }
     }
 
-    /// Flushes, optionally fsyncs, and closes. Returns the SHA-256 (hex) of everything written.
+    /// Flushes, fsyncs or else starts the write-back of its pages (a `SyncBarrier` will wait for them; started
+    /// now, they are on their way while other work goes on), and closes. Returns the SHA-256 (hex) of everything
+    /// written.
     @discardableResult
     public func close(sync: Bool) throws -> String {
         try flush()
         Failpoint.hit("close")
-        if sync && fsync(fd) != 0 { throw LakeFileSystem.error("fsync", path) }
+        if sync {
+            if fsync(fd) != 0 { throw LakeFileSystem.error("fsync", path) }
+        } else {
+            _ = CGlibc_start_writeback(fd)  // a hint: an error shows at the barrier
+        }
         if Glibc.close(fd) != 0 {
             fd = -1
             throw LakeFileSystem.error("close", path)
