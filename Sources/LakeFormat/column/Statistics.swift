@@ -151,13 +151,17 @@ enum StatisticsBuilder {
             stats.distinctCount = distinct.count
         case .text:
             var lo: ArraySlice<UInt8>? = nil, hi: ArraySlice<UInt8>? = nil
-            var distinct = Set<TextKey>()
-            for i in range {
-                guard column.validity[i] else { stats.nullCount += 1; continue }
-                let s = column.utf8(i)
-                distinct.insert(TextKey(s))
-                if lo == nil || s.lexicographicallyPrecedes(lo!) { lo = s }
-                if hi == nil || hi!.lexicographicallyPrecedes(s) { hi = s }
+            var distinct = DistinctText(capacity: range.count)
+            column.bytes.withUnsafeBufferPointer { bytes in
+                column.offsets.withUnsafeBufferPointer { offsets in
+                    for i in range {
+                        guard column.validity[i] else { stats.nullCount += 1; continue }
+                        let s = column.utf8(i)
+                        _ = distinct.insert(i, bytes: bytes, offsets: offsets)
+                        if lo == nil || s.lexicographicallyPrecedes(lo!) { lo = s }
+                        if hi == nil || hi!.lexicographicallyPrecedes(s) { hi = s }
+                    }
+                }
             }
             if let lo, lo.count <= ColumnStatistics.maxTextBytes { stats.min = .text(String(decoding: lo, as: UTF8.self)) }
             if let hi, hi.count <= ColumnStatistics.maxTextBytes { stats.max = .text(String(decoding: hi, as: UTF8.self)) }

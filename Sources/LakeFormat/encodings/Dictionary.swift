@@ -20,34 +20,44 @@ enum DictionaryEncoding {
     }
 
     static func build(_ text: TextValues, limit: Int) -> (entries: TextValues, codes: [Int64])? {
-        var seen: [TextKey: Int64] = [:]
-        var keys: [TextKey] = []
-        keys.reserveCapacity(text.count)
-        for i in 0..<text.count {
-            let key = TextKey(text[i])
-            keys.append(key)
-            if seen[key] == nil {
-                guard seen.count < limit else { return nil }
-                seen[key] = 0
+        var distinct = DistinctText(capacity: min(text.count, limit + 1))
+        var first = [Int](repeating: 0, count: text.count)
+        var firsts: [Int] = []
+        let fits = text.bytes.withUnsafeBufferPointer { bytes in
+            text.offsets.withUnsafeBufferPointer { offsets in
+                for i in 0..<text.count {
+                    first[i] = distinct.insert(i, bytes: bytes, offsets: offsets)
+                    if first[i] == i {
+                        guard distinct.count <= limit else { return false }
+                        firsts.append(i)
+                    }
+                }
+                return true
             }
         }
-        let sorted = seen.keys.sorted { $0.slice.lexicographicallyPrecedes($1.slice) }
+        guard fits else { return nil }
+        firsts.sort { text[$0].lexicographicallyPrecedes(text[$1]) }
+        var code = [Int64](repeating: 0, count: text.count)  // by the index of a value's first occurrence
         var entries = TextValues()
-        for (i, key) in sorted.enumerated() {
-            seen[key] = Int64(i)
-            entries.append(key.slice)
+        for (rank, f) in firsts.enumerated() {
+            code[f] = Int64(rank)
+            entries.append(text[f])
         }
-        return (entries, keys.map { seen[$0]! })
+        return (entries, first.map { code[$0] })
     }
 
     /// The number of distinct values, or nil as soon as it passes `limit` (no codes or entries are built).
     static func distinctCount(_ text: TextValues, limit: Int) -> Int? {
-        var seen = Set<TextKey>()
-        for i in 0..<text.count {
-            seen.insert(TextKey(text[i]))
-            if seen.count > limit { return nil }
+        var distinct = DistinctText(capacity: min(text.count, limit + 1))
+        return text.bytes.withUnsafeBufferPointer { bytes in
+            text.offsets.withUnsafeBufferPointer { offsets in
+                for i in 0..<text.count {
+                    _ = distinct.insert(i, bytes: bytes, offsets: offsets)
+                    if distinct.count > limit { return nil }
+                }
+                return distinct.count
+            }
         }
-        return seen.count
     }
 
     static func encode(id: EncodingID, entryCount: Int, entries: [UInt8], codes: [UInt8], into w: inout ByteWriter) {
