@@ -63,7 +63,8 @@ public final class LocalLakeStore: LakeStore {
             }
             outcomes.append(.published)
         }
-        if outcomes.contains(.published) { try barrier.sync() }
+        // Also when every file was there already: the run that renamed them may have died before its sync.
+        if outcomes.contains(where: { $0 != .missing }) { try barrier.sync() }
         return outcomes
     }
 
