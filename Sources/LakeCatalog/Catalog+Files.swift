@@ -31,12 +31,7 @@ extension Catalog {
                    file.schemaFingerprint, file.stats, file.createdAt, file.retiredAt, file.compactionID)
     }
 
-    /// Inserts or replaces a file row (manifests are rewritten in place under a stable id).
-    public func upsertFile(_ file: FileRecord) throws {
-        try upsertFiles([file])
-    }
-
-    /// Records or replaces several file rows in one transaction (the manifests of a publish).
+    /// Records or replaces file rows in one transaction (manifests, rewritten in place under a stable id).
     /// - Parameter flushed: false for rows recovery rebuilds (manifests of a batch not yet marked published).
     public func upsertFiles(_ files: [FileRecord], flushed: Bool = true) throws {
         guard !files.isEmpty else { return }

@@ -41,11 +41,6 @@ extension Lake {
         }
     }
 
-    /// Runs `body` holding a short catalog lease, waiting up to about a minute for it.
-    func withLease<T>(_ name: String, _ body: () throws -> T) throws -> T {
-        try withLeases([name], body)
-    }
-
     /// Runs `body` holding every named lease (taken all at once), waiting up to about a minute for them.
     func withLeases<T>(_ names: [String], _ body: () throws -> T) throws -> T {
         var waited = 0.0
