@@ -153,19 +153,33 @@ public enum LakeFileSystem {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Writes `bytes` to `path` atomically: a temp file beside it, fsync, rename, fsync of the folder.
+    /// Writes `bytes` to `path` atomically (`writeAtomically(_ files:)` with one file).
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temp = path + ".tmp-\(getpid())"
-        let file = try OutputFile(path: temp)
-        do {
+        try writeAtomically([(path, bytes)])
+    }
+
+    /// Writes each file atomically, all made durable together: a temp file beside each, one `SyncBarrier` sync,
+    /// the renames, a second sync. The files share one file system (the barrier is opened on the first one's
+    /// folder). A throw before the renames replaces nothing and leaves no temp file.
+    public static func writeAtomically(_ files: [(path: String, bytes: [UInt8])]) throws {
+        guard let first = files.first else { return }
+        try makeDirectories(parent(of: first.path))
+        let barrier = try SyncBarrier(path: parent(of: first.path))
+        let suffix = ".tmp-\(getpid())"
+        var temps: [String] = []
+        defer { for temp in temps { try? removeFile(temp) } }
+        for (path, bytes) in files {
+            let file = try OutputFile(path: path + suffix)
+            temps.append(path + suffix)
             try file.write(bytes)
-            try file.close(sync: true)
-        } catch {
-            try? removeFile(temp)
-            throw error
+            try file.close(sync: false)
         }
-        try rename(temp, to: path)
-        try syncDirectory(parent(of: path))
+        try barrier.sync()
+        while let temp = temps.first {
+            try rename(temp, to: String(temp.dropLast(suffix.count)))
+            temps.removeFirst()
+        }
+        try barrier.sync()
     }
 
     public static func readFile(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {

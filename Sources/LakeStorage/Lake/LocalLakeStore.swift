@@ -88,33 +88,18 @@ public final class LocalLakeStore: LakeStore {
         try LakeFileSystem.syncDirectory(LakeFileSystem.parent(of: from))
     }
 
-    /// Writes each file to a temp file beside its key, makes them all durable with one `syncfs`, renames them into
-    /// place and makes the renames durable with a second: two flushes for a batch's manifests instead of two each.
+    /// Removes crashed writers' temp files beside the keys, then `LakeFileSystem.writeAtomically`: two flushes for
+    /// a batch's manifests instead of two each.
     public func write(_ files: [(key: String, bytes: [UInt8])]) throws {
-        guard !files.isEmpty else { return }
-        let barrier = try SyncBarrier(path: root)
-        let suffix = ".tmp-\(getpid())"
-        var written: [String] = []
-        defer { for temp in written { try? LakeFileSystem.removeFile(temp) } }
-        for (key, bytes) in files {
-            let target = path(key)
+        for (key, _) in files {
             // Callers hold the key's lease: a temp file beside the target is a crashed writer's leftover.
-            let folder = LakeFileSystem.parent(of: target)
-            let leftover = (target as NSString).lastPathComponent + ".tmp-"
+            let folder = LakeFileSystem.parent(of: path(key))
+            let leftover = (path(key) as NSString).lastPathComponent + ".tmp-"
             for name in LakeFileSystem.entries(of: folder) ?? [] where name.hasPrefix(leftover) {
                 try LakeFileSystem.removeFile(folder + "/" + name)
             }
-            let file = try OutputFile(path: target + suffix)
-            written.append(target + suffix)
-            try file.write(bytes)
-            try file.close(sync: false)
         }
-        try barrier.sync()
-        while let temp = written.first {
-            try LakeFileSystem.rename(temp, to: String(temp.dropLast(suffix.count)))
-            written.removeFirst()
-        }
-        try barrier.sync()
+        try LakeFileSystem.writeAtomically(files.map { (path($0.key), $0.bytes) })
     }
 
     public func exists(_ key: String) throws -> Bool { LakeFileSystem.exists(path(key)) }
