@@ -32,7 +32,9 @@ public final class LocalLakeStore: LakeStore {
     /// One `syncfs` for the whole staging tree: the files' bytes, their folders, the run's entry in `_staging` and
     /// `_staging`'s in the lake root, all of which recovery needs after a power loss.
     public func persistStaging(_ run: StagingRun) throws {
-        try (run.barrier ?? SyncBarrier(path: root)).sync()
+        // A barrier opened only now would not hear of write-back errors from before: never open one here.
+        guard let barrier = run.barrier else { preconditionFailure("run \(run.runID) was not begun by this store") }
+        try barrier.sync()
     }
 
     public func publish(stagedKey: String, to key: String) throws -> PublishOutcome {
